@@ -1,0 +1,35 @@
+/**
+ * Fail after `ms` instead of waiting forever: every wait on a server in these tests is bounded,
+ * so a broken backend fails a test rather than hanging the run.
+ */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Retry `attempt` until it resolves, for at most `ms`; the last error if it never does. */
+export async function eventually<T>(
+  attempt: () => Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await within(attempt(), Math.max(50, deadline - Date.now()), what);
+    } catch (error) {
+      last = error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`${what}: still failing after ${ms} ms`, { cause: last });
+}
+
+/** A unique, identifier-safe suffix for table names and key prefixes of one test run. */
+export function runTag(): string {
+  return `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+}
