@@ -1,0 +1,256 @@
+import type { FormData } from 'undici';
+import { TOKEN_ERROR_CODES, WeChatApiError, WeChatResponseError } from './errors.js';
+import { parseJson, stringifyJson } from './json.js';
+import { filenameFromDisposition, type MediaDownload } from './media.js';
+import { type GrantedToken, TokenManager } from './token.js';
+import { MemoryTokenStore, type TokenStore } from './token-store.js';
+import { Transport, type TransportOptions, type TransportResponse } from './transport.js';
+
+/** Options of {@link Client}. */
+export interface ClientOptions extends TransportOptions {
+  /** The Official Account's AppID. */
+  appId: string;
+  /** The Official Account's AppSecret. */
+  appSecret: string;
+  /** Base URL of the API. Default `https://api.weixin.qq.com`; point it at a proxy or a test server. */
+  baseUrl?: string;
+  /** Base URL of `showqrcode`. Default `https://mp.weixin.qq.com`. */
+  mpBaseUrl?: string;
+  /**
+   * Get tokens from `POST /cgi-bin/stable_token` instead of `GET /cgi-bin/token`. A stable
+   * token does not invalidate the token other servers of the same account hold; use it when
+   * several deployments share one AppID without a shared {@link TokenStore}. Default `false`.
+   */
+  useStableToken?: boolean;
+  /** Where the access token is kept. Default: in this process's memory. */
+  tokenStore?: TokenStore;
+}
+
+/** Every answer may carry these; the client throws when `errcode` is present and not 0. */
+export interface WeChatResult {
+  errcode?: number;
+  errmsg?: string;
+}
+
+/** What `/cgi-bin/token` and `/cgi-bin/stable_token` return. */
+export interface AccessTokenResult extends WeChatResult, GrantedToken {}
+
+/** A JSON object as sent to WeChat. */
+export type JsonBody = Record<string, unknown>;
+
+/** Query parameters; `undefined` values are left out. */
+export type Query = Record<string, string | number | undefined>;
+
+/** One call to make: everything but the access token. */
+export interface CallSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Query;
+  /** A JSON object, or a factory for a multipart form (called again on each attempt). */
+  body?: JsonBody | (() => FormData);
+  /** `'mp'` for `mp.weixin.qq.com` (showqrcode). Default `'api'`. */
+  base?: 'api' | 'mp';
+  /** Send without an access token (the token endpoints, showqrcode). */
+  anonymous?: boolean;
+  /** Per-call timeout in milliseconds. */
+  timeout?: number;
+}
+
+/** Options every method accepts as its last argument. */
+export interface CallOptions {
+  /** Timeout for this call, in milliseconds. */
+  timeout?: number;
+}
+
+const JSON_TYPE = /\b(json|text\/plain)\b/i;
+
+/**
+ * The part of the client that every API method is built on: configuration, the access token,
+ * and `call`/`download`, which add the token, send, check `errcode` and retry once on an
+ * invalid token. API methods live in the area classes stacked on top (menu, message, user…).
+ */
+export class ClientCore {
+  /** The AppID this client acts for. */
+  readonly appId: string;
+  protected readonly appSecret: string;
+  protected readonly baseUrl: string;
+  protected readonly mpBaseUrl: string;
+  protected readonly useStableToken: boolean;
+  protected readonly transport: Transport;
+  protected readonly tokens: TokenManager;
+
+  constructor(options: ClientOptions) {
+    if (!options?.appId || !options.appSecret) {
+      throw new TypeError('Client needs appId and appSecret');
+    }
+    this.appId = options.appId;
+    this.appSecret = options.appSecret;
+    this.baseUrl = (options.baseUrl ?? 'https://api.weixin.qq.com').replace(/\/+$/, '');
+    this.mpBaseUrl = (options.mpBaseUrl ?? 'https://mp.weixin.qq.com').replace(/\/+$/, '');
+    this.useStableToken = options.useStableToken ?? false;
+    this.transport = new Transport(options);
+    this.tokens = new TokenManager(options.tokenStore ?? new MemoryTokenStore(), () =>
+      this.grantToken(),
+    );
+  }
+
+  /**
+   * Ask WeChat for a new access token (`GET /cgi-bin/token`, or `POST /cgi-bin/stable_token`
+   * with `useStableToken`). Normally you call {@link getAccessToken}, which caches; this always
+   * goes to WeChat. Throws {@link WeChatApiError} on failure (e.g. 40013 invalid appid).
+   *
+   * @param forceRefresh - with `useStableToken`, ask for a new token even if the current one is
+   *   valid (WeChat limits this to a few times a day). Ignored otherwise.
+   */
+  grantToken(forceRefresh = false): Promise<AccessTokenResult> {
+    if (this.useStableToken) {
+      return this.call<AccessTokenResult>({
+        method: 'POST',
+        path: '/cgi-bin/stable_token',
+        anonymous: true,
+        body: {
+          grant_type: 'client_credential',
+          appid: this.appId,
+          secret: this.appSecret,
+          force_refresh: forceRefresh,
+        },
+      });
+    }
+    return this.call<AccessTokenResult>({
+      method: 'GET',
+      path: '/cgi-bin/token',
+      anonymous: true,
+      query: { grant_type: 'client_credential', appid: this.appId, secret: this.appSecret },
+    });
+  }
+
+  /**
+   * A valid access token: the cached one while it has more than 60 s left, else a fresh one.
+   * Concurrent callers share one refresh. Every API method gets its token here, so a subclass
+   * may override this to keep tokens its own way (see the seed's Q&A).
+   */
+  getAccessToken(): Promise<string> {
+    return this.tokens.get();
+  }
+
+  /** Close the keep-alive connections (when the client made its own dispatcher). */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  /** Call a JSON API and return its checked answer. */
+  protected async call<T>(spec: CallSpec): Promise<T> {
+    const res = await this.withToken(spec);
+    return this.readJson<T>(res, spec.path);
+  }
+
+  /** Call an API that answers with a file (or with JSON `errcode` when it fails). */
+  protected async download(spec: CallSpec): Promise<MediaDownload> {
+    const res = await this.withToken(spec);
+    const contentType = header(res, 'content-type') ?? 'application/octet-stream';
+    if (JSON_TYPE.test(contentType) || res.status >= 400) {
+      // A failed download is a JSON error body, with a 200 status.
+      const parsed = tryParse(res.body);
+      if (parsed !== undefined) checkErrcode(parsed, spec.path);
+    }
+    if (res.status < 200 || res.status >= 300) {
+      throw new WeChatResponseError('unexpected status', spec.path, res.status, snippet(res.body));
+    }
+    return {
+      data: res.body,
+      contentType,
+      filename: filenameFromDisposition(header(res, 'content-disposition')),
+    };
+  }
+
+  /** Send with a token; on an invalid-token errcode, drop that token and retry once. */
+  private async withToken(spec: CallSpec): Promise<TransportResponse> {
+    if (spec.anonymous) return this.send(spec, undefined);
+    const token = await this.getAccessToken();
+    const res = await this.send(spec, token);
+    const code = tokenErrcode(res);
+    if (code === undefined) return res;
+    await this.tokens.invalidate(token);
+    return this.send(spec, await this.getAccessToken());
+  }
+
+  private send(spec: CallSpec, token: string | undefined): Promise<TransportResponse> {
+    const base = spec.base === 'mp' ? this.mpBaseUrl : this.baseUrl;
+    const url = new URL(base + spec.path);
+    if (token !== undefined) url.searchParams.set('access_token', token);
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const { body } = spec;
+    return this.transport.send({
+      method: spec.method,
+      url,
+      api: spec.path,
+      timeout: spec.timeout,
+      body:
+        body === undefined
+          ? undefined
+          : typeof body === 'function'
+            ? body
+            : () => stringifyJson(body),
+    });
+  }
+
+  private readJson<T>(res: TransportResponse, api: string): T {
+    const text = res.body.toString('utf8');
+    let parsed: unknown;
+    try {
+      parsed = parseJson(text);
+    } catch {
+      throw new WeChatResponseError('answer is not JSON', api, res.status, snippet(res.body));
+    }
+    checkErrcode(parsed, api);
+    if (res.status < 200 || res.status >= 300) {
+      throw new WeChatResponseError('unexpected status', api, res.status, snippet(res.body));
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new WeChatResponseError(
+        'answer is not a JSON object',
+        api,
+        res.status,
+        snippet(res.body),
+      );
+    }
+    return parsed as T;
+  }
+}
+
+function header(res: TransportResponse, name: string): string | undefined {
+  const value = res.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function snippet(body: Buffer): string {
+  return body.subarray(0, 200).toString('utf8');
+}
+
+function tryParse(body: Buffer): unknown {
+  try {
+    return parseJson(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function checkErrcode(parsed: unknown, api: string): void {
+  if (typeof parsed !== 'object' || parsed === null) return;
+  const { errcode, errmsg } = parsed as WeChatResult;
+  if (errcode !== undefined && errcode !== 0) {
+    throw new WeChatApiError(Number(errcode), String(errmsg ?? ''), api);
+  }
+}
+
+/** The errcode of an answer that rejects the access token, else `undefined`. */
+function tokenErrcode(res: TransportResponse): number | undefined {
+  // Cheap pre-check: only JSON error bodies are small and mention errcode.
+  if (res.body.length > 4096 || !res.body.includes('errcode')) return undefined;
+  const parsed = tryParse(res.body);
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const code = (parsed as WeChatResult).errcode;
+  return code !== undefined && TOKEN_ERROR_CODES.has(code) ? code : undefined;
+}

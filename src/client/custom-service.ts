@@ -1,0 +1,121 @@
+import type { CallOptions, WeChatResult } from './core.js';
+import { type MediaInput, type MediaUploadOptions, mediaForm, toFile } from './media.js';
+import { MenuApi } from './menu.js';
+
+/** A customer-service (客服) account as listed by WeChat. */
+export interface KfAccount {
+  /** `name@gh_xxx`. */
+  kf_account: string;
+  kf_nick: string;
+  kf_id: string;
+  kf_headimgurl?: string;
+  kf_wx?: string;
+  invite_wx?: string;
+  invite_expire_time?: number;
+  invite_status?: string;
+}
+
+/** What `getCustomServiceAccountList` returns. */
+export interface KfListResult extends WeChatResult {
+  kf_list: KfAccount[];
+}
+
+/** An online customer-service account. */
+export interface OnlineKfAccount {
+  kf_account: string;
+  /** 1 web, 2 or 3 mobile. */
+  status: number;
+  kf_id: string;
+  /** Sessions the account is serving now. */
+  accepted_case: number;
+}
+
+/** What `getOnlineCustomServiceAccountList` returns. */
+export interface OnlineKfListResult extends WeChatResult {
+  kf_online_list: OnlineKfAccount[];
+}
+
+/** Customer-service account APIs (seed 7.3.1). */
+export class CustomServiceApi extends MenuApi {
+  /**
+   * Add a customer-service account. `POST /customservice/kfaccount/add`.
+   * @param account - `name@gh_xxx`.
+   * @param password - optional, for the legacy API (sent as given).
+   */
+  addCustomServiceAccount(
+    account: string,
+    nickname: string,
+    password?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    return this.call({
+      method: 'POST',
+      path: '/customservice/kfaccount/add',
+      body: { kf_account: account, nickname, password },
+      ...options,
+    });
+  }
+
+  /** Change an account's nickname (and legacy password). `POST /customservice/kfaccount/update`. */
+  updateCustomServiceAccount(
+    account: string,
+    nickname: string,
+    password?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    return this.call({
+      method: 'POST',
+      path: '/customservice/kfaccount/update',
+      body: { kf_account: account, nickname, password },
+      ...options,
+    });
+  }
+
+  /**
+   * Delete a customer-service account. `GET /customservice/kfaccount/del?kf_account=…`
+   * (WeChat's documented form; `nickname` and `password` of the seed's signature are accepted
+   * for compatibility and not needed).
+   */
+  deleteCustomServiceAccount(
+    account: string,
+    _nickname?: string,
+    _password?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    return this.call({
+      method: 'GET',
+      path: '/customservice/kfaccount/del',
+      query: { kf_account: account },
+      ...options,
+    });
+  }
+
+  /**
+   * Set an account's avatar (a JPG, 640×640 recommended).
+   * `POST /customservice/kfaccount/uploadheadimg?kf_account=…`, multipart field `media`.
+   */
+  async uploadCustomServiceAccountAvatar(
+    account: string,
+    avatar: MediaInput,
+    options?: CallOptions & MediaUploadOptions,
+  ): Promise<WeChatResult> {
+    const file = await toFile(avatar, options);
+    return this.call({
+      method: 'POST',
+      path: '/customservice/kfaccount/uploadheadimg',
+      query: { kf_account: account },
+      body: () => mediaForm(file),
+      timeout: options?.timeout,
+    });
+  }
+
+  /** All customer-service accounts. `GET /cgi-bin/customservice/getkflist`. */
+  getCustomServiceAccountList(options?: CallOptions): Promise<KfListResult> {
+    return this.call({ method: 'GET', path: '/cgi-bin/customservice/getkflist', ...options });
+  }
+
+  /** Accounts online now. `GET /cgi-bin/customservice/getonlinekflist`. */
+  getOnlineCustomServiceAccountList(options?: CallOptions): Promise<OnlineKfListResult> {
+    return this.call({ method: 'GET', path: '/cgi-bin/customservice/getonlinekflist', ...options });
+  }
+}

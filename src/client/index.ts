@@ -1,0 +1,97 @@
+/**
+ * The WeChat API client. See {@link Client}.
+ * @module
+ */
+export type { IpListResult, QrcodeRequest, QrcodeResult } from './account.js';
+export { Client } from './client.js';
+export type {
+  AccessTokenResult,
+  CallOptions,
+  ClientOptions,
+  WeChatResult,
+} from './core.js';
+export type {
+  KfAccount,
+  KfListResult,
+  OnlineKfAccount,
+  OnlineKfListResult,
+} from './custom-service.js';
+export {
+  TOKEN_ERROR_CODES,
+  WeChatApiError,
+  WeChatNetworkError,
+  WeChatResponseError,
+  WeChatTimeoutError,
+} from './errors.js';
+export type { BigId } from './json.js';
+export type {
+  MassMessageType,
+  MassPreviewResult,
+  MassSendResult,
+  MassSpeedResult,
+  MassStatusResult,
+} from './mass.js';
+export type { MediaDownload, MediaInput, MediaUploadOptions } from './media.js';
+export type {
+  AddNewsResult,
+  MaterialItem,
+  MaterialType,
+  MediaCountResult,
+  MediaListResult,
+  MediaType,
+  NewsArticle,
+  UpdateNewsRequest,
+  UploadImageResult,
+  UploadMaterialResult,
+  UploadMediaResult,
+  UploadNewsResult,
+  UploadOptions,
+} from './media-methods.js';
+export type {
+  CreateCustomMenuResult,
+  CustomMenuConfigResult,
+  GetMenuResult,
+  MatchCustomMenuResult,
+  Menu,
+  MenuButton,
+  MenuMatchRule,
+  SelfMenuButton,
+} from './menu.js';
+export type {
+  CustomArticle,
+  TemplateDataItem,
+  TemplateMiniprogram,
+  TemplateSendResult,
+} from './message.js';
+export type {
+  AddDraftResult,
+  ArticleItem,
+  DraftArticle,
+  DraftCountResult,
+  DraftListResult,
+  NewsItemResult,
+  PublishedListResult,
+  PublishStatusResult,
+  SubmitPublishResult,
+} from './publish.js';
+export type {
+  CreateTagResult,
+  GetTagsResult,
+  TagsByUserResult,
+  UsersByTagResult,
+  UserTag,
+} from './tag.js';
+export { type GrantedToken, TOKEN_EXPIRY_MARGIN_MS } from './token.js';
+export { MemoryTokenStore, type StoredToken, type TokenStore } from './token-store.js';
+export type { TransportOptions } from './transport.js';
+export type {
+  CreateGroupResult,
+  FollowersResult,
+  GetGroupByIdResult,
+  GetGroupsResult,
+  UserGroup,
+  UserInfo,
+  UserInfoLang,
+  UserInfoResult,
+  UsersInfoResult,
+} from './user.js';

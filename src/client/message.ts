@@ -1,0 +1,191 @@
+import type { CallOptions, JsonBody, WeChatResult } from './core.js';
+import { CustomServiceApi } from './custom-service.js';
+
+/** An article of a customer-service news message (`news`): at most 8 per message (now 1). */
+export interface CustomArticle {
+  title: string;
+  description?: string;
+  /** Page opened on tap. */
+  url?: string;
+  /** Cover image URL. */
+  picurl?: string;
+  /** Alias of `picurl`, as the reply `Article` objects name it. */
+  img?: string;
+}
+
+/** A value of a template message's `data`. */
+export interface TemplateDataItem {
+  value: string;
+  /** Legacy; ignored by WeChat today. */
+  color?: string;
+}
+
+/** Mini program to open from a template message. */
+export interface TemplateMiniprogram {
+  appid: string;
+  pagepath?: string;
+}
+
+/** What `sendTemplateMessage` returns. */
+export interface TemplateSendResult extends WeChatResult {
+  /** The message id (a 64-bit number, kept as a string). */
+  msgid: string;
+}
+
+/** Customer-service messages (seed 7.3.1) and template messages (seed 7.8). */
+export class MessageApi extends CustomServiceApi {
+  /** Send `message` to `userId` through `/cgi-bin/message/custom/send`. */
+  protected sendCustomMessage(
+    userId: string,
+    msgtype: string,
+    content: JsonBody,
+    kfAccount: string | undefined,
+    options: CallOptions | undefined,
+  ): Promise<WeChatResult> {
+    const body: JsonBody = { touser: userId, msgtype, [msgtype]: content };
+    if (kfAccount !== undefined) body.customservice = { kf_account: kfAccount };
+    return this.call({ method: 'POST', path: '/cgi-bin/message/custom/send', body, ...options });
+  }
+
+  /**
+   * Send a text message (within 48 h of the user's last message).
+   *
+   * @param userId - the user's OpenID: the `source` of a message you received.
+   * @param kfAccount - send as this customer-service account.
+   * @example
+   * ```ts
+   * await client.sendTextMessage(message.source, '这是客服发的消息');
+   * ```
+   */
+  sendTextMessage(
+    userId: string,
+    content: string,
+    kfAccount?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    return this.sendCustomMessage(userId, 'text', { content }, kfAccount, options);
+  }
+
+  /** Send an image; `mediaId` from `uploadMedia('image', …)`. */
+  sendImageMessage(
+    userId: string,
+    mediaId: string,
+    kfAccount?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    return this.sendCustomMessage(userId, 'image', { media_id: mediaId }, kfAccount, options);
+  }
+
+  /** Send a voice message; `mediaId` from `uploadMedia('voice', …)`. */
+  sendVoiceMessage(
+    userId: string,
+    mediaId: string,
+    kfAccount?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    return this.sendCustomMessage(userId, 'voice', { media_id: mediaId }, kfAccount, options);
+  }
+
+  /** Send a video; `mediaId` from `uploadMedia('video', …)`. */
+  sendVideoMessage(
+    userId: string,
+    mediaId: string,
+    title?: string,
+    description?: string,
+    kfAccount?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    const video: JsonBody = { media_id: mediaId };
+    if (title) video.title = title;
+    if (description) video.description = description;
+    return this.sendCustomMessage(userId, 'video', video, kfAccount, options);
+  }
+
+  /**
+   * Send music.
+   * @param url - the music link.
+   * @param hqUrl - high-quality link, preferred on Wi-Fi.
+   * @param thumbMediaId - thumbnail from `uploadMedia('thumb', …)`.
+   */
+  sendMusicMessage(
+    userId: string,
+    url: string,
+    hqUrl: string,
+    thumbMediaId: string,
+    title?: string,
+    description?: string,
+    kfAccount?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    const music: JsonBody = { musicurl: url, hqmusicurl: hqUrl, thumb_media_id: thumbMediaId };
+    if (title) music.title = title;
+    if (description) music.description = description;
+    return this.sendCustomMessage(userId, 'music', music, kfAccount, options);
+  }
+
+  /** Send a news message with external links (`msgtype: news`). */
+  sendArticleMessage(
+    userId: string,
+    articles: CustomArticle[],
+    kfAccount?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    const list = articles.map(({ img, picurl, ...rest }) => ({ ...rest, picurl: picurl ?? img }));
+    return this.sendCustomMessage(userId, 'news', { articles: list }, kfAccount, options);
+  }
+
+  /** Send a published article or material by `mediaId` (`msgtype: mpnews`). */
+  sendNewsMessage(
+    userId: string,
+    mediaId: string,
+    kfAccount?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    return this.sendCustomMessage(userId, 'mpnews', { media_id: mediaId }, kfAccount, options);
+  }
+
+  /**
+   * Send a mini program card (the mini program must be linked to the account).
+   * @param appid - the mini program's AppID.
+   * @param pagepath - e.g. `pages/index/index?foo=bar`.
+   * @param thumbMediaId - card image, 520×416 recommended.
+   */
+  sendMiniprogrampageMessage(
+    userId: string,
+    title: string,
+    appid: string,
+    pagepath: string,
+    thumbMediaId: string,
+    kfAccount?: string,
+    options?: CallOptions,
+  ): Promise<WeChatResult> {
+    return this.sendCustomMessage(
+      userId,
+      'miniprogrampage',
+      { title, appid, pagepath, thumb_media_id: thumbMediaId },
+      kfAccount,
+      options,
+    );
+  }
+
+  /**
+   * Send a template message. `POST /cgi-bin/message/template/send`.
+   *
+   * @example
+   * ```ts
+   * await client.sendTemplateMessage(openId, 'TEMPLATE_ID', { name: { value: '张三' } }, 'https://example.com');
+   * ```
+   */
+  sendTemplateMessage(
+    userId: string,
+    templateId: string,
+    data: Record<string, TemplateDataItem>,
+    url = '',
+    miniprogram?: TemplateMiniprogram,
+    options?: CallOptions,
+  ): Promise<TemplateSendResult> {
+    const body: JsonBody = { touser: userId, template_id: templateId, url, data };
+    if (miniprogram) body.miniprogram = miniprogram;
+    return this.call({ method: 'POST', path: '/cgi-bin/message/template/send', body, ...options });
+  }
+}

@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher, type FormData, request } from 'undici';
+import { WeChatNetworkError, WeChatTimeoutError } from './errors.js';
+
+/** Options of the HTTP layer under the client. */
+export interface TransportOptions {
+  /** Milliseconds a call may take, connection to last byte. Default 10 000. */
+  timeout?: number;
+  /**
+   * The undici dispatcher to send through (an `Agent`, `ProxyAgent`, `MockAgent`…). By default
+   * the transport makes a keep-alive `Agent` of its own, closed by `close()`. A dispatcher you
+   * pass is yours to close.
+   */
+  dispatcher?: Dispatcher;
+  /** How many times a GET is retried after a connection error. Default 2. */
+  retries?: number;
+  /** Delay before the first retry, in milliseconds; doubles for each further one. Default 100. */
+  retryDelay?: number;
+}
+
+/** One HTTP exchange to make. */
+export interface TransportRequest {
+  method: 'GET' | 'POST';
+  url: URL;
+  /** For error messages: the API path, e.g. `/cgi-bin/menu/create`. */
+  api: string;
+  /** A JSON string or a multipart form. Rebuilt for each attempt, so a retry resends it whole. */
+  body?: () => string | FormData;
+  /** Overrides the transport's timeout for this call. */
+  timeout?: number;
+}
+
+/** The answer, fully read. */
+export interface TransportResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/**
+ * Error codes proving the request never reached the server: safe to resend even a POST.
+ * Anything else (a reset mid-request, a timeout) may mean WeChat already acted on it.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** Error codes of a failed connection, where a GET (which changes nothing) can be resent. */
+const CONNECTION_CODES = new Set([
+  ...NOT_SENT_CODES,
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+/** The first `code` found on an error or along its `cause` chain. */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * Sends requests to WeChat over undici with keep-alive, per-call timeouts and careful retries:
+ * GETs are retried with exponential backoff after connection errors; a POST is resent only when
+ * the connection was never made, because a POST that reached WeChat may already have acted
+ * (sent a message to a user) even if its answer was lost.
+ */
+export class Transport {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly timeout: number;
+  private readonly retries: number;
+  private readonly retryDelay: number;
+
+  constructor(options: TransportOptions = {}) {
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+    this.timeout = options.timeout ?? 10_000;
+    this.retries = options.retries ?? 2;
+    this.retryDelay = options.retryDelay ?? 100;
+  }
+
+  /** Send `req`, retrying where that is safe. Throws a network or timeout error. */
+  async send(req: TransportRequest): Promise<TransportResponse> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(req);
+      } catch (error) {
+        if (error instanceof WeChatTimeoutError) throw error;
+        const code = errorCode(error);
+        const retryable =
+          code !== undefined &&
+          (req.method === 'GET' ? CONNECTION_CODES.has(code) : NOT_SENT_CODES.has(code));
+        if (!retryable || attempt >= this.retries) {
+          throw new WeChatNetworkError(req.api, error, code);
+        }
+        await sleep(this.retryDelay * 2 ** attempt);
+      }
+    }
+  }
+
+  /** Close the keep-alive connections, if the dispatcher is ours. */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async attempt(req: TransportRequest): Promise<TransportResponse> {
+    const timeout = req.timeout ?? this.timeout;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeout);
+    try {
+      const body = req.body?.();
+      const headers: Record<string, string> = { accept: 'application/json, */*' };
+      if (typeof body === 'string') headers['content-type'] = 'application/json; charset=utf-8';
+      const res = await request(req.url, {
+        method: req.method,
+        headers,
+        body,
+        dispatcher: this.dispatcher,
+        signal: controller.signal,
+      });
+      const data = Buffer.from(await res.body.arrayBuffer());
+      return { status: res.statusCode, headers: res.headers, body: data };
+    } catch (error) {
+      if (controller.signal.aborted) throw new WeChatTimeoutError(req.api, timeout);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
