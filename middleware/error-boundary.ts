@@ -1,0 +1,36 @@
+import type { Middleware } from 'koa';
+import { WechatError } from '../src/errors.js';
+import type { Logger } from '../src/logger.js';
+import { stateOf } from './state.js';
+
+/**
+ * Turns whatever a later stage throws into a sensible answer and a log line: a bad request
+ * (malformed XML, broken ciphertext, a body too large) gets its status and a short plain
+ * message; anything unexpected is logged with its stack and answered `success`, so WeChat shows
+ * the user nothing broken and does not retry. No stack trace ever reaches the caller.
+ *
+ * @example
+ * ```ts
+ * app.use(errorBoundary({ logger: console })).use(verify({ token })).use(router(routes));
+ * ```
+ */
+export function errorBoundary(options: { logger?: Logger } = {}): Middleware {
+  return async (ctx, next) => {
+    const state = stateOf(ctx, options.logger);
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof WechatError && error.status < 500) {
+        state.logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path}: ${error.message}`);
+        ctx.status = error.status;
+        ctx.type = 'text/plain';
+        ctx.body = error.expose ? error.message : 'bad request';
+        return;
+      }
+      state.logger.error(`zgrobot: error while answering ${ctx.method} ${ctx.path}`, error);
+      ctx.status = 200;
+      ctx.type = 'text/plain';
+      ctx.body = 'success';
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import type { Middleware, ParameterizedContext } from 'koa';
+import { WechatError } from '../src/errors.js';
+import type { Logger } from '../src/logger.js';
+import { messageFromElement } from '../src/messages/parse.js';
+import { parseXml } from '../src/messages/xml.js';
+import { readBody } from './body.js';
+import { stateOf } from './state.js';
+
+/** Options of {@link parse}. */
+export interface ParseOptions {
+  /** Largest body accepted, in bytes (default 1 MiB), when no earlier stage read it. */
+  bodyLimit?: number;
+  logger?: Logger;
+}
+
+/**
+ * Parses the message XML into `ctx.wechat.message`, a typed message or event. Reads the plain XML
+ * left by `decrypt()`, or the body itself when there is no `decrypt()`.
+ *
+ * @example
+ * ```ts
+ * app.use(verify({ token })).use(parse()).use(async (ctx, next) => {
+ *   console.log(ctx.wechat.message.type);
+ *   await next();
+ * });
+ * ```
+ */
+export function parse(options: ParseOptions = {}): Middleware {
+  return async (ctx, next) => {
+    await parseInto(ctx, options);
+    return next();
+  };
+}
+
+/** Sets `ctx.wechat.message` unless an earlier stage did; shared with `router()`. */
+export async function parseInto(
+  ctx: ParameterizedContext,
+  options: ParseOptions = {},
+): Promise<void> {
+  const state = stateOf(ctx, options.logger);
+  if (state.message) return;
+  const xml = state.xml ?? (await readBody(ctx, options.bodyLimit));
+  if (xml.trim() === '') throw new WechatError('empty request body', { status: 400 });
+  state.xml = xml;
+  state.message = messageFromElement(parseXml(xml), xml);
+}

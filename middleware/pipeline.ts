@@ -1,0 +1,82 @@
+import type { Middleware } from 'koa';
+import compose from 'koa-compose';
+import { MessageCrypt } from '../src/crypto/message-crypt.js';
+import type { Logger } from '../src/logger.js';
+import type { AnyMessage } from '../src/messages/types.js';
+import type { SessionStorage } from '../src/session/storage.js';
+import { decrypt } from './decrypt.js';
+import { encrypt } from './encrypt.js';
+import { errorBoundary } from './error-boundary.js';
+import type { ErrorPage } from './error-page.js';
+import { parse } from './parse.js';
+import { render } from './render.js';
+import { router } from './router.js';
+import type { Router } from './routes.js';
+import { session } from './session.js';
+import { verify } from './verify.js';
+
+/** Everything {@link pipeline} needs. */
+export interface PipelineConfig {
+  /** The token set in the WeChat admin console. */
+  token: string;
+  /** The routes to run. */
+  routes: Router;
+  /** AppID; with `encodingAESKey`, turns on safe mode (encrypted messages). */
+  appId?: string;
+  /** The 43-character EncodingAESKey; checked here, not on the first message. */
+  encodingAESKey?: string;
+  /** Where sessions live; `false` or absent turns sessions off. */
+  sessionStorage?: SessionStorage | false;
+  /** The session key of a message (default `account:user`). */
+  getSessionKey?: (message: AnyMessage) => string;
+  /** Handler deadline in ms before answering `success` (default 4500). */
+  replyTimeout?: number;
+  /** Largest body accepted, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** The page answered on a bad signature. */
+  errorPage?: ErrorPage;
+  /** Your own middleware, run after the message is parsed and before the session loads. */
+  middleware?: Middleware[];
+  logger?: Logger;
+}
+
+/**
+ * All stages in the right order, as one Koa middleware:
+ * errorBoundary → verify → encrypt → decrypt → parse → (yours) → session → render → router.
+ *
+ * @throws {InvalidEncodingAESKeyError} at once for a malformed EncodingAESKey.
+ *
+ * @example
+ * ```ts
+ * const routes = new Router().text((ctx) => ctx.wechat.message.content);
+ * new Koa().use(pipeline({ token: 'tokenhere', routes })).listen(8888);
+ * ```
+ */
+export function pipeline(config: PipelineConfig): Middleware {
+  const { logger, bodyLimit } = config;
+  const crypt = config.encodingAESKey
+    ? new MessageCrypt({
+        token: config.token,
+        encodingAESKey: config.encodingAESKey,
+        appId: config.appId ?? '',
+      })
+    : undefined;
+  const stages: Middleware[] = [
+    errorBoundary({ logger }),
+    verify({ token: config.token, errorPage: config.errorPage, logger }),
+    encrypt({ crypt }),
+    decrypt({ crypt, bodyLimit, logger }),
+    parse({ bodyLimit, logger }),
+    ...(config.middleware ?? []),
+  ];
+  if (config.sessionStorage) {
+    stages.push(
+      session({ storage: config.sessionStorage, getSessionKey: config.getSessionKey, logger }),
+    );
+  }
+  stages.push(
+    render(),
+    router(config.routes, { replyTimeout: config.replyTimeout, bodyLimit, logger }),
+  );
+  return compose(stages);
+}

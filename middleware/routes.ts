@@ -1,0 +1,190 @@
+import {
+  isMessageType,
+  MESSAGE_KINDS,
+  MESSAGE_TYPES,
+  type MessageKinds,
+  type MessageType,
+} from '../src/messages/kinds.js';
+import type {
+  AnyMessage,
+  ClickEvent,
+  MessageOf,
+  TextMessage,
+  UnionOf,
+} from '../src/messages/types.js';
+import { isReply, type ReplyValue } from '../src/replies/coerce.js';
+import type { WechatContext } from './state.js';
+
+/**
+ * A handler: gets the request's context, whose `ctx.wechat.message` is narrowed to the kinds it
+ * was registered for, and returns the reply (or nothing, to let the next handler try).
+ */
+export type Handler<M = AnyMessage> = (ctx: WechatContext<M>) => ReplyValue | Promise<ReplyValue>;
+
+/** A `filter` rule: a string matches text equal to it; a RegExp matches as `RegExp#exec`. */
+export type FilterRule = string | RegExp;
+
+/** One method per row of the table of kinds: `text(handler)`, `subscribe(handler)`, … */
+export type RouteMethods<Self> = {
+  [T in MessageType as MessageKinds[T]['method']]: (handler: Handler<MessageOf<T>>) => Self;
+};
+
+// Handlers are stored for any message; the type narrowing happened at registration.
+type StoredHandler = (ctx: WechatContext) => ReplyValue | Promise<ReplyValue>;
+
+/**
+ * The routing table: which handlers run for which messages. Handlers registered for the
+ * message's type run first, in the order they were added, then the catch-all ones (`handler`,
+ * `addHandler(fn)`); the first that returns a reply wins and the rest do not run.
+ *
+ * @example
+ * ```ts
+ * const routes = new Router()
+ *   .filter('帮助', () => '帮助\nXXXXX')
+ *   .text((ctx) => ctx.wechat.message.content)
+ *   .subscribe(() => '感谢这位小可爱的关注~')
+ *   .keyClick('music', () => '你点击了“今日歌曲”按钮');
+ * app.use(verify({ token: 'tokenhere' })).use(router(routes));
+ * ```
+ */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: route methods are installed from the table at the end of this file.
+export class Router {
+  readonly #typed = new Map<MessageType, StoredHandler[]>();
+  readonly #catchAll: StoredHandler[] = [];
+  #resolved = new Map<MessageType, StoredHandler[]>();
+
+  /** Adds a handler for every message and event; it runs after the typed handlers. */
+  handler(handler: Handler): this {
+    return this.addHandler(handler, 'all');
+  }
+
+  /** Same as {@link Router.handler}. */
+  all(handler: Handler): this {
+    return this.addHandler(handler, 'all');
+  }
+
+  /**
+   * Adds a handler for one type or several, e.g. `on(['text', 'location'], fn)`.
+   * @throws {TypeError} for a type that is not in the table of kinds.
+   */
+  on<T extends MessageType>(types: T | readonly T[], handler: Handler<UnionOf<T>>): this {
+    const list: readonly MessageType[] = Array.isArray(types) ? types : [types as T];
+    for (const type of list) this.addHandler(handler as unknown as Handler, type);
+    return this;
+  }
+
+  /**
+   * Adds a handler the seed's way: `type` is a message type or `'all'` (the default).
+   * @throws {TypeError} for an unknown type or a handler that is not a function.
+   */
+  addHandler(handler: Handler, type: MessageType | 'all' = 'all'): this {
+    if (typeof handler !== 'function') throw new TypeError('a handler must be a function');
+    if (type === 'all') this.#catchAll.push(handler);
+    else if (isMessageType(type)) {
+      const list = this.#typed.get(type) ?? [];
+      list.push(handler);
+      this.#typed.set(type, list);
+    } else {
+      throw new TypeError(
+        `unknown message type ${JSON.stringify(type)}; expected 'all' or one of: ${MESSAGE_TYPES.join(', ')}`,
+      );
+    }
+    this.#resolved = new Map();
+    return this;
+  }
+
+  /**
+   * A text handler that runs only when the text matches one of the rules: a string matches when
+   * equal, a RegExp when `exec` finds it (its match is then in `ctx.wechat.match`).
+   *
+   * @example
+   * ```ts
+   * routes.filter(/(.*?)e(.*?)/, 'f', (ctx) => ctx.wechat.match ? `正文为 ${ctx.wechat.match[1]}e${ctx.wechat.match[2]}` : '正文为 f');
+   * ```
+   */
+  filter(...args: [...rules: FilterRule[], handler: Handler<TextMessage>]): this {
+    const handler = args.at(-1);
+    if (typeof handler !== 'function')
+      throw new TypeError('filter(...rules, handler): the last argument must be the handler');
+    return this.addFilter(handler, args.slice(0, -1) as FilterRule[]);
+  }
+
+  /** The seed's `add_filter(func, rules)`. @throws {TypeError} for an empty or invalid rule list. */
+  addFilter(handler: Handler<TextMessage>, rules: readonly FilterRule[]): this {
+    if (rules.length === 0) throw new TypeError('a filter needs at least one rule');
+    const compiled = rules.map((rule) => {
+      if (typeof rule === 'string') return rule;
+      if (rule instanceof RegExp) return new RegExp(rule.source, rule.flags.replace(/[gy]/g, ''));
+      throw new TypeError(`a filter rule must be a string or a RegExp, got ${typeof rule}`);
+    });
+    return this.on('text', (ctx) => {
+      const content = ctx.wechat.message.content;
+      for (const rule of compiled) {
+        if (typeof rule === 'string') {
+          if (content !== rule) continue;
+          ctx.wechat.match = undefined;
+          return handler(ctx);
+        }
+        const match = rule.exec(content);
+        if (match) {
+          ctx.wechat.match = match;
+          return handler(ctx);
+        }
+      }
+      return undefined;
+    });
+  }
+
+  /** A `click` handler for one menu key. */
+  keyClick(key: string, handler: Handler<ClickEvent>): this {
+    return this.on('click_event', (ctx) =>
+      ctx.wechat.message.key === key ? handler(ctx) : undefined,
+    );
+  }
+
+  /** Adds every handler of other routers (e.g. one per file) after this one's. */
+  use(...routers: Router[]): this {
+    for (const other of routers) {
+      for (const [type, handlers] of other.#typed)
+        for (const h of handlers) this.addHandler(h, type);
+      for (const h of other.#catchAll) this.addHandler(h, 'all');
+    }
+    return this;
+  }
+
+  /** The handlers that run for a type, in order: typed first, then catch-all. */
+  handlersFor(type: MessageType): readonly StoredHandler[] {
+    let list = this.#resolved.get(type);
+    if (!list) {
+      list = [...(this.#typed.get(type) ?? []), ...this.#catchAll];
+      this.#resolved.set(type, list);
+    }
+    return list;
+  }
+
+  /**
+   * Runs the handlers for `ctx.wechat.message` and resolves with the first reply. A handler may
+   * also set `ctx.wechat.reply` itself. Errors thrown by handlers reject the promise.
+   */
+  async dispatch(ctx: WechatContext): Promise<ReplyValue> {
+    for (const handler of this.handlersFor(ctx.wechat.message.type)) {
+      const result = await handler(ctx);
+      if (isReply(result)) return result;
+      if (isReply(ctx.wechat.reply)) return ctx.wechat.reply;
+    }
+    return ctx.wechat.reply;
+  }
+}
+
+// Route methods are made from the table of kinds, so a new row is a new method; the loop below
+// defines every method this interface declares.
+export interface Router extends RouteMethods<Router> {}
+for (const [type, row] of Object.entries(MESSAGE_KINDS) as [MessageType, { method: string }][]) {
+  Object.defineProperty(Router.prototype, row.method, {
+    value(this: Router, handler: Handler) {
+      return this.addHandler(handler, type);
+    },
+    writable: true,
+    configurable: true,
+  });
+}

@@ -1,0 +1,87 @@
+import type { Middleware } from 'koa';
+import { PipelineError } from '../src/errors.js';
+import type { Logger } from '../src/logger.js';
+import type { AnyMessage } from '../src/messages/types.js';
+import type { SessionData, SessionStorage } from '../src/session/storage.js';
+import { stateOf } from './state.js';
+
+/** Options of {@link session}. */
+export interface SessionOptions {
+  /** Where sessions are kept. */
+  storage: SessionStorage;
+  /**
+   * The key of a message's session. The default, `account:user`, keeps two accounts served by
+   * one storage from sharing a user's session.
+   */
+  getSessionKey?: (message: AnyMessage) => string;
+  /** How long to wait for the storage to load a session before going on without it (ms). */
+  loadTimeout?: number;
+  logger?: Logger;
+}
+
+/** The default session key: the account and the user, so accounts never share a session. */
+export const defaultSessionKey = (message: AnyMessage): string =>
+  `${message.target}:${message.source}`;
+
+/**
+ * Loads the user's session into `ctx.wechat.session` before the handlers and saves it after,
+ * only when it changed and only when no handler threw. A storage that is down or slow never
+ * stops the bot: the handlers get an empty session, a warning is logged, and nothing is saved
+ * over the stored one.
+ *
+ * @example
+ * ```ts
+ * app.use(verify({ token })).use(parse()).use(session({ storage: new SQLiteStorage() })).use(router(routes));
+ * ```
+ */
+export function session(options: SessionOptions): Middleware {
+  const { storage } = options;
+  const keyOf = options.getSessionKey ?? defaultSessionKey;
+  const loadTimeout = options.loadTimeout ?? 2000;
+  return async (ctx, next) => {
+    const state = stateOf(ctx, options.logger);
+    const message = state.message;
+    if (!message) throw new PipelineError('session() needs parse() before it');
+    const key = keyOf(message);
+    let loaded = true;
+    try {
+      state.session = await withTimeout(storage.get(key), loadTimeout);
+    } catch (error) {
+      loaded = false;
+      state.session = {};
+      state.logger.warn(
+        `zgrobot: session storage unavailable, going on with an empty session: ${reason(error)}`,
+      );
+    }
+    const before = JSON.stringify(state.session);
+
+    await next();
+
+    const save = async () => {
+      if (!loaded || state.handlerError !== undefined) return;
+      const data: SessionData = state.session;
+      if (JSON.stringify(data) === before) return;
+      try {
+        await storage.set(key, data);
+      } catch (error) {
+        state.logger.warn(`zgrobot: could not save the session of ${key}: ${reason(error)}`);
+      }
+    };
+    // Past the reply deadline the handlers go on; their session is saved when they finish.
+    if (state.late) void state.late.then(save, save);
+    else await save();
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  if (!Number.isFinite(ms) || ms <= 0) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,207 @@
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MessageCrypt } from './crypto/message-crypt.js';
+import type { SessionStorage } from './session/storage.js';
+
+/** The settings of a robot. Every field has the seed's default. */
+export interface ConfigValues {
+  /** The token set in the WeChat admin console. Default `undefined` (must be set). */
+  token: string | undefined;
+  /** The seed's `SERVER`; kept for compatibility, Node has one HTTP server. Default `'auto'`. */
+  server: string;
+  /** Address `run()` listens on. Default `'127.0.0.1'`. */
+  host: string;
+  /** Port `run()` listens on. Default `8888`. */
+  port: number;
+  /**
+   * Where sessions live: a storage; `false` turns sessions off; `undefined` (the default) means
+   * the seed's default, a {@link SQLiteStorage} in `zgrobot_session.sqlite3`.
+   */
+  sessionStorage: SessionStorage | false | undefined;
+  /** AppID, for the API client and for safe mode. */
+  appId: string | undefined;
+  /** AppSecret, for the API client. */
+  appSecret: string | undefined;
+  /** EncodingAESKey (43 characters) for safe mode; checked when it is set. */
+  encodingAESKey: string | undefined;
+  /** Milliseconds the handlers get before the bot answers `success` (default 4500). */
+  replyTimeout: number;
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  bodyLimit: number;
+}
+
+/** The seed's key for each setting (`config['HOST']`) and ours. */
+const SEED_KEYS: Record<string, keyof ConfigValues> = {
+  TOKEN: 'token',
+  SERVER: 'server',
+  HOST: 'host',
+  PORT: 'port',
+  SESSION_STORAGE: 'sessionStorage',
+  APP_ID: 'appId',
+  APP_SECRET: 'appSecret',
+  ENCODING_AES_KEY: 'encodingAESKey',
+  REPLY_TIMEOUT: 'replyTimeout',
+  BODY_LIMIT: 'bodyLimit',
+};
+const KEYS = new Set<string>(Object.values(SEED_KEYS));
+
+/** The defaults of the seed's §11.1, plus ours. */
+export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
+  token: undefined,
+  server: 'auto',
+  host: '127.0.0.1',
+  port: 8888,
+  sessionStorage: undefined,
+  appId: undefined,
+  appSecret: undefined,
+  encodingAESKey: undefined,
+  replyTimeout: 4500,
+  bodyLimit: 1024 * 1024,
+});
+
+/** What `fromObject` accepts: our names or the seed's upper-case ones. */
+export type ConfigInput = Partial<ConfigValues> & Record<string, unknown>;
+
+/**
+ * A robot's configuration: the seed's `Config`, with our names (`host`, `appId`, …) as typed
+ * properties and the seed's (`HOST`, `APP_ID`, …) accepted by {@link Config.fromObject}.
+ *
+ * @example
+ * ```ts
+ * const config = new Config({ token: 'token from config!' });
+ * const robot = new ZgRoBot({ config, token: 'token from init' });
+ * robot.config.token; // 'token from config!': a passed config wins
+ * robot.config.update({ host: '0.0.0.0', port: 80 });
+ * ```
+ */
+export class Config implements ConfigValues {
+  token: string | undefined = DEFAULT_CONFIG.token;
+  server: string = DEFAULT_CONFIG.server;
+  host: string = DEFAULT_CONFIG.host;
+  port: number = DEFAULT_CONFIG.port;
+  sessionStorage: SessionStorage | false | undefined = DEFAULT_CONFIG.sessionStorage;
+  appId: string | undefined = DEFAULT_CONFIG.appId;
+  appSecret: string | undefined = DEFAULT_CONFIG.appSecret;
+  replyTimeout: number = DEFAULT_CONFIG.replyTimeout;
+  bodyLimit: number = DEFAULT_CONFIG.bodyLimit;
+  #encodingAESKey: string | undefined;
+
+  constructor(values: ConfigInput = {}) {
+    this.fromObject(values);
+  }
+
+  /** Safe mode's key. Setting a malformed one throws `InvalidEncodingAESKeyError` at once. */
+  get encodingAESKey(): string | undefined {
+    return this.#encodingAESKey;
+  }
+  set encodingAESKey(value: string | undefined) {
+    if (value) new MessageCrypt({ token: 'check', appId: 'check', encodingAESKey: value });
+    this.#encodingAESKey = value || undefined;
+  }
+
+  /** Sets several values at once (the seed's `config.update(...)`). */
+  update(values: Partial<ConfigValues>): this {
+    return this.fromObject(values);
+  }
+
+  /**
+   * Reads settings from an object, by our names or the seed's upper-case ones; other keys are
+   * ignored, as the seed's `from_object` ignores lower-case attributes.
+   */
+  fromObject(values: ConfigInput | object): this {
+    for (const [name, value] of Object.entries(values)) {
+      const key = SEED_KEYS[name] ?? (KEYS.has(name) ? (name as keyof ConfigValues) : undefined);
+      if (key !== undefined && value !== undefined) this.#set(key, value);
+    }
+    return this;
+  }
+
+  /**
+   * Reads settings from a file: JSON, or a JS/TS module whose default export (or whose named
+   * exports) are the settings. The seed's `from_pyfile`.
+   */
+  async fromFile(filename: string): Promise<this> {
+    const path = resolve(filename);
+    if (extname(path) === '.json') return this.fromObject(JSON.parse(await readFile(path, 'utf8')));
+    const module: Record<string, unknown> = await import(pathToFileURL(path).href);
+    const values =
+      typeof module.default === 'object' && module.default !== null ? module.default : module;
+    return this.fromObject(values);
+  }
+
+  /**
+   * A config from the environment: `ZGROBOT_TOKEN`, `ZGROBOT_APP_ID`, `ZGROBOT_APP_SECRET`,
+   * `ZGROBOT_ENCODING_AES_KEY`, `ZGROBOT_HOST`, `ZGROBOT_PORT`, `ZGROBOT_REPLY_TIMEOUT`,
+   * `ZGROBOT_BODY_LIMIT`, and `ZGROBOT_SESSION_STORAGE=false` to turn sessions off.
+   */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+    const config = new Config();
+    for (const [seedName, key] of Object.entries(SEED_KEYS)) {
+      const value = env[`ZGROBOT_${seedName}`];
+      if (value === undefined || value === '') continue;
+      if (key === 'sessionStorage') {
+        if (value === 'false') config.sessionStorage = false;
+        continue;
+      }
+      config.#set(key, value);
+    }
+    return config;
+  }
+
+  /** The settings as a plain object (for logging: the secrets are masked). */
+  toJSON(): Record<string, unknown> {
+    return {
+      token: this.token ? '***' : undefined,
+      server: this.server,
+      host: this.host,
+      port: this.port,
+      sessionStorage: this.sessionStorage === false ? false : this.sessionStorage?.constructor.name,
+      appId: this.appId,
+      appSecret: this.appSecret ? '***' : undefined,
+      encodingAESKey: this.encodingAESKey ? '***' : undefined,
+      replyTimeout: this.replyTimeout,
+      bodyLimit: this.bodyLimit,
+    };
+  }
+
+  #set(key: keyof ConfigValues, value: unknown): void {
+    switch (key) {
+      case 'port':
+      case 'replyTimeout':
+      case 'bodyLimit': {
+        const number = Number(value);
+        if (!Number.isFinite(number) || number < 0)
+          throw new TypeError(`config ${key} must be a non-negative number, got ${String(value)}`);
+        this[key] = number;
+        return;
+      }
+      case 'sessionStorage':
+        if (value !== false && value !== null && !isStorage(value)) {
+          throw new TypeError('config sessionStorage must be a SessionStorage or false');
+        }
+        this.sessionStorage = value === null ? undefined : (value as SessionStorage | false);
+        return;
+      case 'encodingAESKey':
+        this.encodingAESKey = value === null ? undefined : String(value);
+        return;
+      case 'host':
+      case 'server':
+        this[key] = String(value);
+        return;
+      default:
+        this[key] = value === null ? undefined : String(value);
+    }
+  }
+}
+
+function isStorage(value: unknown): value is SessionStorage {
+  const candidate = value as Partial<SessionStorage> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.get === 'function' &&
+    typeof candidate.set === 'function' &&
+    typeof candidate.delete === 'function'
+  );
+}

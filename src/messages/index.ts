@@ -1,0 +1,13 @@
+export type { FieldKind, FieldSpec } from './fields.js';
+export {
+  type EventType,
+  isMessageType,
+  MESSAGE_KINDS,
+  MESSAGE_TYPES,
+  type MessageKinds,
+  type MessageType,
+  type RouteMethodName,
+} from './kinds.js';
+export { messageFromElement, parseMessage } from './parse.js';
+export type * from './types.js';
+export { parseXml } from './xml.js';

@@ -1,0 +1,318 @@
+import { float, int, opt, picList, str } from './fields.js';
+
+/**
+ * The one table of message and event kinds (PROTOCOL.md §3). Each row gives the `type` a parsed
+ * message carries, the router method that handles it, and its fields. Adding a WeChat event is
+ * one row here: the parser, the `Message` union and the router methods all follow.
+ *
+ * `msgType` rows are matched on `<MsgType>`; `event` rows on `<MsgType>event</MsgType>` plus the
+ * lower-cased `<Event>`.
+ */
+export const MESSAGE_KINDS = {
+  text: { msgType: 'text', method: 'text', fields: { content: str('Content') } },
+  image: {
+    msgType: 'image',
+    method: 'image',
+    fields: { img: str('PicUrl'), mediaId: str('MediaId') },
+  },
+  link: {
+    msgType: 'link',
+    method: 'link',
+    fields: { title: str('Title'), description: str('Description'), url: str('Url') },
+  },
+  location: {
+    msgType: 'location',
+    method: 'location',
+    fields: {
+      locationX: float('Location_X'),
+      locationY: float('Location_Y'),
+      scale: int('Scale'),
+      label: str('Label'),
+    },
+  },
+  voice: {
+    msgType: 'voice',
+    method: 'voice',
+    fields: {
+      mediaId: str('MediaId'),
+      format: str('Format'),
+      recognition: opt(str('Recognition')),
+    },
+  },
+  video: {
+    msgType: 'video',
+    method: 'video',
+    fields: { mediaId: str('MediaId'), thumbMediaId: str('ThumbMediaId') },
+  },
+  shortvideo: {
+    msgType: 'shortvideo',
+    method: 'shortvideo',
+    fields: { mediaId: str('MediaId'), thumbMediaId: str('ThumbMediaId') },
+  },
+  unknown: { msgType: null, method: 'unknown', fields: {} },
+
+  subscribe_event: {
+    event: 'subscribe',
+    method: 'subscribe',
+    fields: { key: opt(str('EventKey')), ticket: opt(str('Ticket')) },
+  },
+  unsubscribe_event: { event: 'unsubscribe', method: 'unsubscribe', fields: {} },
+  scan_event: {
+    event: 'scan',
+    method: 'scan',
+    fields: { key: str('EventKey'), ticket: str('Ticket') },
+  },
+  click_event: { event: 'click', method: 'click', fields: { key: str('EventKey') } },
+  view_event: { event: 'view', method: 'view', fields: { key: str('EventKey') } },
+  scancode_push_event: {
+    event: 'scancode_push',
+    method: 'scancodePush',
+    fields: {
+      key: str('EventKey'),
+      scanType: str('ScanCodeInfo.ScanType'),
+      scanResult: str('ScanCodeInfo.ScanResult'),
+    },
+  },
+  scancode_waitmsg_event: {
+    event: 'scancode_waitmsg',
+    method: 'scancodeWaitmsg',
+    fields: {
+      key: str('EventKey'),
+      scanType: str('ScanCodeInfo.ScanType'),
+      scanResult: str('ScanCodeInfo.ScanResult'),
+    },
+  },
+  pic_sysphoto_event: {
+    event: 'pic_sysphoto',
+    method: 'picSysphoto',
+    fields: {
+      key: str('EventKey'),
+      count: int('SendPicsInfo.Count'),
+      picList: picList('SendPicsInfo.PicList'),
+    },
+  },
+  pic_photo_or_album_event: {
+    event: 'pic_photo_or_album',
+    method: 'picPhotoOrAlbum',
+    fields: {
+      key: str('EventKey'),
+      count: int('SendPicsInfo.Count'),
+      picList: picList('SendPicsInfo.PicList'),
+    },
+  },
+  pic_weixin_event: {
+    event: 'pic_weixin',
+    method: 'picWeixin',
+    fields: {
+      key: str('EventKey'),
+      count: int('SendPicsInfo.Count'),
+      picList: picList('SendPicsInfo.PicList'),
+    },
+  },
+  location_select_event: {
+    event: 'location_select',
+    method: 'locationSelect',
+    fields: {
+      key: str('EventKey'),
+      locationX: float('SendLocationInfo.Location_X'),
+      locationY: float('SendLocationInfo.Location_Y'),
+      scale: int('SendLocationInfo.Scale'),
+      label: str('SendLocationInfo.Label'),
+      poiName: opt(str('SendLocationInfo.Poiname')),
+    },
+  },
+  location_event: {
+    event: 'location',
+    method: 'locationEvent',
+    fields: {
+      latitude: float('Latitude'),
+      longitude: float('Longitude'),
+      precision: float('Precision'),
+    },
+  },
+  templatesendjobfinish_event: {
+    event: 'templatesendjobfinish',
+    method: 'templatesendjobfinishEvent',
+    fields: { status: str('Status') },
+  },
+  user_scan_product_event: {
+    event: 'user_scan_product',
+    method: 'userScanProduct',
+    fields: {
+      keyStandard: str('KeyStandard'),
+      keyStr: str('KeyStr'),
+      extInfo: opt(str('ExtInfo')),
+      country: opt(str('Country')),
+      province: opt(str('Province')),
+      city: opt(str('City')),
+      sex: opt(int('Sex')),
+      scene: opt(int('Scene')),
+    },
+  },
+  user_scan_product_enter_session_event: {
+    event: 'user_scan_product_enter_session',
+    method: 'userScanProductEnterSession',
+    fields: {
+      keyStandard: str('KeyStandard'),
+      keyStr: str('KeyStr'),
+      extInfo: opt(str('ExtInfo')),
+    },
+  },
+  user_scan_product_async_event: {
+    event: 'user_scan_product_async',
+    method: 'userScanProductAsync',
+    fields: {
+      keyStandard: str('KeyStandard'),
+      keyStr: str('KeyStr'),
+      extInfo: opt(str('ExtInfo')),
+      regionCode: opt(str('RegionCode')),
+    },
+  },
+  user_scan_product_verify_action_event: {
+    event: 'user_scan_product_verify_action',
+    method: 'userScanProductVerifyAction',
+    fields: {
+      keyStandard: str('KeyStandard'),
+      keyStr: str('KeyStr'),
+      result: str('Result'),
+      reasonMsg: opt(str('ReasonMsg')),
+    },
+  },
+  card_pass_check_event: {
+    event: 'card_pass_check',
+    method: 'cardPassCheck',
+    fields: { cardId: str('CardId'), refuseReason: opt(str('RefuseReason')) },
+  },
+  card_not_pass_check_event: {
+    event: 'card_not_pass_check',
+    method: 'cardNotPassCheck',
+    fields: { cardId: str('CardId'), refuseReason: opt(str('RefuseReason')) },
+  },
+  user_get_card_event: {
+    event: 'user_get_card',
+    method: 'userGetCard',
+    fields: {
+      cardId: str('CardId'),
+      userCardCode: str('UserCardCode'),
+      isGiveByFriend: opt(int('IsGiveByFriend')),
+      friendUserName: opt(str('FriendUserName')),
+      outerId: opt(int('OuterId')),
+      oldUserCardCode: opt(str('OldUserCardCode')),
+      outerStr: opt(str('OuterStr')),
+      isRestoreMemberCard: opt(int('IsRestoreMemberCard')),
+      isRecommendByFriend: opt(int('IsRecommendByFriend')),
+    },
+  },
+  user_gifting_card_event: {
+    event: 'user_gifting_card',
+    method: 'userGiftingCard',
+    fields: {
+      cardId: str('CardId'),
+      userCardCode: str('UserCardCode'),
+      isReturnBack: opt(int('IsReturnBack')),
+      friendUserName: opt(str('FriendUserName')),
+      isChatRoom: opt(int('IsChatRoom')),
+    },
+  },
+  user_del_card_event: {
+    event: 'user_del_card',
+    method: 'userDelCard',
+    fields: { cardId: str('CardId'), userCardCode: str('UserCardCode') },
+  },
+  user_consume_card_event: {
+    event: 'user_consume_card',
+    method: 'userConsumeCard',
+    fields: {
+      cardId: str('CardId'),
+      userCardCode: str('UserCardCode'),
+      consumeSource: opt(str('ConsumeSource')),
+      locationName: opt(str('LocationName')),
+      staffOpenId: opt(str('StaffOpenId')),
+      verifyCode: opt(str('VerifyCode')),
+      remarkAmount: opt(str('RemarkAmount')),
+      outerStr: opt(str('OuterStr')),
+    },
+  },
+  user_pay_from_pay_cell_event: {
+    event: 'user_pay_from_pay_cell',
+    method: 'userPayFromPayCell',
+    fields: {
+      cardId: str('CardId'),
+      userCardCode: str('UserCardCode'),
+      transId: opt(str('TransId')),
+      locationId: opt(int('LocationId')),
+      fee: opt(str('Fee')),
+      originalFee: opt(str('OriginalFee')),
+    },
+  },
+  user_view_card_event: {
+    event: 'user_view_card',
+    method: 'userViewCard',
+    fields: {
+      cardId: str('CardId'),
+      userCardCode: str('UserCardCode'),
+      outerStr: opt(str('OuterStr')),
+    },
+  },
+  user_enter_session_from_card_event: {
+    event: 'user_enter_session_from_card',
+    method: 'userEnterSessionFromCard',
+    fields: { cardId: str('CardId'), userCardCode: str('UserCardCode') },
+  },
+  update_member_card_event: {
+    event: 'update_member_card',
+    method: 'updateMemberCard',
+    fields: {
+      cardId: str('CardId'),
+      userCardCode: str('UserCardCode'),
+      modifyBonus: opt(int('ModifyBonus')),
+      modifyBalance: opt(int('ModifyBalance')),
+    },
+  },
+  card_sku_remind_event: {
+    event: 'card_sku_remind',
+    method: 'cardSkuRemind',
+    fields: { cardId: str('CardId'), detail: opt(str('Detail')) },
+  },
+  card_pay_order_event: {
+    event: 'card_pay_order',
+    method: 'cardPayOrder',
+    fields: {
+      orderId: str('OrderId'),
+      status: opt(str('Status')),
+      createOrderTime: opt(int('CreateOrderTime')),
+      payFinishTime: opt(int('PayFinishTime')),
+      desc: opt(str('Desc')),
+      freeCoinCount: opt(str('FreeCoinCount')),
+      payCoinCount: opt(str('PayCoinCount')),
+      refundFreeCoinCount: opt(str('RefundFreeCoinCount')),
+      refundPayCoinCount: opt(str('RefundPayCoinCount')),
+      orderType: opt(str('OrderType')),
+      memo: opt(str('Memo')),
+      receiptInfo: opt(str('ReceiptInfo')),
+    },
+  },
+  submit_membercard_user_info_event: {
+    event: 'submit_membercard_user_info',
+    method: 'submitMembercardUserInfo',
+    fields: { cardId: str('CardId'), userCardCode: str('UserCardCode') },
+  },
+  unknown_event: { event: null, method: 'unknownEvent', fields: {} },
+} as const;
+
+/** The table's type, for deriving the rest. */
+export type MessageKinds = typeof MESSAGE_KINDS;
+/** Every `type` a parsed message can have: `'text'`, …, `'subscribe_event'`, …, `'unknown_event'`. */
+export type MessageType = keyof MessageKinds;
+/** Every router method generated from the table: `'text'`, …, `'subscribe'`, `'scancodePush'`, … */
+export type RouteMethodName = MessageKinds[MessageType]['method'];
+/** The message types that are events (their `type` ends in `_event`). */
+export type EventType = Extract<MessageType, `${string}_event`>;
+
+/** All message types, in table order. */
+export const MESSAGE_TYPES = Object.keys(MESSAGE_KINDS) as MessageType[];
+
+/** Whether `value` names a message type; used to reject a misspelt route at registration. */
+export function isMessageType(value: unknown): value is MessageType {
+  return typeof value === 'string' && Object.hasOwn(MESSAGE_KINDS, value);
+}

@@ -1,0 +1,117 @@
+import type { FieldSpec, PicListItem } from './fields.js';
+import { MESSAGE_KINDS, type MessageType } from './kinds.js';
+import type { AnyMessage, XmlElement, XmlValue } from './types.js';
+import { parseXml } from './xml.js';
+
+type KindRow = { readonly fields: Readonly<Record<string, FieldSpec>> };
+
+// Lookup tables built once from the table of kinds.
+const byMsgType = new Map<string, MessageType>();
+const byEvent = new Map<string, MessageType>();
+for (const [type, row] of Object.entries(MESSAGE_KINDS) as [MessageType, object][]) {
+  if ('msgType' in row && typeof row.msgType === 'string') byMsgType.set(row.msgType, type);
+  if ('event' in row && typeof row.event === 'string') byEvent.set(row.event, type);
+}
+
+/**
+ * Parses a WeChat message or event from its XML text.
+ *
+ * @throws {XmlParseError} when the XML is malformed.
+ *
+ * @example
+ * ```ts
+ * const message = parseMessage(xml);
+ * if (message.type === 'text') console.log(message.content);
+ * ```
+ */
+export function parseMessage(xml: string): AnyMessage {
+  return messageFromElement(parseXml(xml), xml);
+}
+
+/** Builds the typed message from an already parsed `<xml>` element. */
+export function messageFromElement(element: XmlElement, raw: string): AnyMessage {
+  const type = kindOf(element);
+  const message: Record<string, unknown> = {
+    type,
+    messageId: text(element.MsgId ?? element.MsgID) ?? '',
+    source: text(element.FromUserName) ?? '',
+    target: text(element.ToUserName) ?? '',
+    time: toInt(text(element.CreateTime)),
+    raw,
+    fields: element,
+  };
+  const row: KindRow = MESSAGE_KINDS[type];
+  for (const [name, spec] of Object.entries(row.fields)) {
+    const value = readField(element, spec);
+    if (value !== undefined) message[name] = value;
+  }
+  // The record was built field by field from the row of this very `type`.
+  return message as unknown as AnyMessage;
+}
+
+function kindOf(element: XmlElement): MessageType {
+  const msgType = text(element.MsgType)?.trim().toLowerCase() ?? '';
+  if (msgType !== 'event') return byMsgType.get(msgType) ?? 'unknown';
+  const event = text(element.Event)?.trim().toLowerCase() ?? '';
+  return byEvent.get(event) ?? 'unknown_event';
+}
+
+function readField(element: XmlElement, spec: FieldSpec): unknown {
+  const value = at(element, spec.xml);
+  if (spec.kind === 'picList') return readPicList(value);
+  const raw = text(value);
+  if (raw === undefined) {
+    if (spec.optional) return undefined;
+    return spec.kind === 'string' ? '' : Number.NaN;
+  }
+  switch (spec.kind) {
+    case 'string':
+      return raw;
+    case 'float':
+      return toFloat(raw);
+    case 'int':
+      return toInt(raw);
+  }
+}
+
+function readPicList(value: XmlValue | undefined): PicListItem[] {
+  const items =
+    value !== undefined && typeof value === 'object' && !Array.isArray(value)
+      ? value.item
+      : undefined;
+  if (!Array.isArray(items)) return [];
+  return items.map((item) => ({
+    picMd5Sum:
+      (typeof item === 'object' && !Array.isArray(item) ? text(item.PicMd5Sum) : undefined) ?? '',
+  }));
+}
+
+/** The value at a dotted path below the root element. */
+function at(element: XmlElement, path: string): XmlValue | undefined {
+  let current: XmlValue | undefined = element;
+  for (const step of path.split('.')) {
+    if (current === undefined || typeof current !== 'object' || Array.isArray(current))
+      return undefined;
+    current = current[step];
+  }
+  return current;
+}
+
+/** The text of a leaf element; a repeated element gives its first value; an empty one gives ''. */
+function text(value: XmlValue | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return text(value[0]);
+  // `<Tag></Tag>` parses to '' and `<Tag/>` to '' as well; a nested element is not text.
+  return undefined;
+}
+
+function toFloat(raw: string): number {
+  const trimmed = raw.trim();
+  return trimmed === '' ? Number.NaN : Number(trimmed);
+}
+
+function toInt(raw: string | undefined): number {
+  if (raw === undefined) return Number.NaN;
+  const trimmed = raw.trim();
+  return /^[+-]?\d+$/.test(trimmed) ? Number.parseInt(trimmed, 10) : Number.NaN;
+}

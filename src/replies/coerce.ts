@@ -1,0 +1,97 @@
+import type { AnyMessage } from '../messages/types.js';
+import {
+  Article,
+  ArticlesReply,
+  ImageReply,
+  MusicReply,
+  type Reply,
+  SuccessReply,
+  TextReply,
+  TransferCustomerServiceReply,
+  VideoReply,
+  VoiceReply,
+} from './replies.js';
+
+/** `[title, description, img, url]`: one article, in the seed's list shorthand. */
+export type ArticleTuple = readonly [title: string, description: string, img: string, url: string];
+/** `[title, description, url]` or `[title, description, url, hqUrl]`: the seed's music shorthand. */
+export type MusicTuple =
+  | readonly [title: string, description: string, url: string]
+  | readonly [title: string, description: string, url: string, hqUrl: string];
+
+/**
+ * Everything a handler may return. `undefined`, `null`, `''` and `[]` mean "no reply here":
+ * the router tries the next handler.
+ */
+export type ReplyValue =
+  | string
+  | Reply
+  | readonly ArticleTuple[]
+  | MusicTuple
+  | null
+  | undefined
+  // biome-ignore lint/suspicious/noConfusingVoidType: lets a handler that returns nothing type-check.
+  | void;
+
+const REPLY_CLASSES = [
+  TextReply,
+  ImageReply,
+  VoiceReply,
+  VideoReply,
+  ArticlesReply,
+  MusicReply,
+  TransferCustomerServiceReply,
+  SuccessReply,
+];
+
+/** Whether a handler's return value counts as a reply (the seed's truthiness). */
+export function isReply(value: unknown): boolean {
+  if (value === undefined || value === null || value === '' || value === false) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return true;
+}
+
+/**
+ * Turns what a handler returned into a {@link Reply} addressed to `message`'s sender, following
+ * the seed: a string is a text reply; a list of 4-item lists is a news reply; a list of 3 or 4
+ * strings is a music reply. Returns `undefined` for "no reply".
+ *
+ * @throws {TypeError} for a value that is none of these.
+ */
+export function coerceReply(
+  value: unknown,
+  message: Pick<AnyMessage, 'source' | 'target'>,
+): Reply | undefined {
+  if (!isReply(value)) return undefined;
+  if (typeof value === 'string') return new TextReply({ message, content: value });
+  if (REPLY_CLASSES.some((Class) => value instanceof Class)) {
+    const reply = value as Reply;
+    if (reply.type !== 'success') {
+      // A reply built without `message` is addressed here, so handlers can skip it.
+      reply.source ||= message.target;
+      reply.target ||= message.source;
+    }
+    return reply;
+  }
+  if (Array.isArray(value)) {
+    if (value.every((item) => Array.isArray(item) && item.length === 4)) {
+      const articles = (value as ArticleTuple[]).map(
+        ([title, description, img, url]) => new Article({ title, description, img, url }),
+      );
+      return new ArticlesReply({ message, articles });
+    }
+    if (
+      (value.length === 3 || value.length === 4) &&
+      value.every((item) => typeof item === 'string')
+    ) {
+      const [title, description, url, hqUrl] = value as string[];
+      return new MusicReply({ message, title: title ?? '', description, url: url ?? '', hqUrl });
+    }
+  }
+  throw new TypeError(`a handler returned a value that is not a reply: ${describe(value)}`);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return typeof value === 'object' ? (value?.constructor?.name ?? 'object') : typeof value;
+}
