@@ -7,17 +7,16 @@ import * as session from '../../src/session/index.js';
 
 describe('zgrobot/session', () => {
   it('exports every storage', () => {
-    for (const name of [
-      'MemoryStorage',
-      'SQLiteStorage',
-      'FileStorage',
-      'RedisStorage',
-      'MySQLStorage',
-      'PostgreSQLStorage',
-      'MongoDBStorage',
-    ] as const) {
-      expect(typeof session[name]).toBe('function');
-    }
+    const exported = [
+      session.MemoryStorage,
+      session.SQLiteStorage,
+      session.FileStorage,
+      session.RedisStorage,
+      session.MySQLStorage,
+      session.PostgreSQLStorage,
+      session.MongoDBStorage,
+    ];
+    for (const storage of exported) expect(typeof storage).toBe('function');
   });
 
   it('loads without any optional driver (ioredis, mysql2, pg, mongodb)', async () => {
