@@ -23,8 +23,7 @@ import type { SessionData, SessionStorage } from './storage.js';
  *
  * @example
  * ```ts
- * import { ZgRoBot } from 'zgrobot';
- * import { FileStorage } from 'zgrobot/session';
+ * import { FileStorage, ZgRoBot } from 'zgrobot';
  *
  * const robot = new ZgRoBot({ token: 'token', sessionStorage: new FileStorage('zgrobot_session') });
  * ```

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { MemoryStorage, RedisStorage, SQLiteStorage } from 'zgrobot/session';
+ * import { MemoryStorage, RedisStorage, SQLiteStorage } from 'zgrobot';
  * ```
  *
  * @module

@@ -10,8 +10,7 @@ import type { SessionData, SessionStorage } from './storage.js';
  *
  * @example
  * ```ts
- * import { ZgRoBot } from 'zgrobot';
- * import { MemoryStorage } from 'zgrobot/session';
+ * import { MemoryStorage, ZgRoBot } from 'zgrobot';
  *
  * const robot = new ZgRoBot({ token: 'token', sessionStorage: new MemoryStorage() });
  * ```

@@ -39,8 +39,7 @@ export interface MongoCollectionLike {
  * @example
  * ```ts
  * import { MongoClient } from 'mongodb';
- * import { ZgRoBot } from 'zgrobot';
- * import { MongoDBStorage } from 'zgrobot/session';
+ * import { MongoDBStorage, ZgRoBot } from 'zgrobot';
  *
  * const client = new MongoClient('mongodb://127.0.0.1:27017');
  * const collection = client.db('wechat').collection('session');

@@ -35,8 +35,7 @@ export interface MySQLStorageOptions {
  * @example
  * ```ts
  * import mysql from 'mysql2/promise';
- * import { ZgRoBot } from 'zgrobot';
- * import { MySQLStorage } from 'zgrobot/session';
+ * import { MySQLStorage, ZgRoBot } from 'zgrobot';
  *
  * const pool = mysql.createPool({ host: '127.0.0.1', user: '喵喵', password: '喵喵', database: 'zgrobot' });
  * const robot = new ZgRoBot({ token: 'token', sessionStorage: new MySQLStorage(pool) });

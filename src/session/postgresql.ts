@@ -31,8 +31,7 @@ export interface PostgreSQLStorageOptions {
  * @example
  * ```ts
  * import pg from 'pg';
- * import { ZgRoBot } from 'zgrobot';
- * import { PostgreSQLStorage } from 'zgrobot/session';
+ * import { PostgreSQLStorage, ZgRoBot } from 'zgrobot';
  *
  * const pool = new pg.Pool({ host: '127.0.0.1', port: 5432, database: 'zgrobot', user: 'nya', password: 'nyanya' });
  * const robot = new ZgRoBot({ token: 'token', sessionStorage: new PostgreSQLStorage(pool) });

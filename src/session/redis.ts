@@ -33,8 +33,7 @@ export interface RedisStorageOptions {
  * @example
  * ```ts
  * import { Redis } from 'ioredis';
- * import { ZgRoBot } from 'zgrobot';
- * import { RedisStorage } from 'zgrobot/session';
+ * import { RedisStorage, ZgRoBot } from 'zgrobot';
  *
  * const redis = new Redis('redis://127.0.0.1:6379');
  * const robot = new ZgRoBot({

@@ -27,8 +27,7 @@ export interface SQLiteStorageOptions {
  *
  * @example
  * ```ts
- * import { ZgRoBot } from 'zgrobot';
- * import { SQLiteStorage } from 'zgrobot/session';
+ * import { SQLiteStorage, ZgRoBot } from 'zgrobot';
  *
  * const robot = new ZgRoBot({
  *   token: 'token',
