@@ -85,6 +85,8 @@ export interface FakeWeChatApi {
   readonly url: string;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
+  /** TCP connections accepted so far (to check keep-alive). */
+  readonly connections: number;
   /** Tokens the fake accepts (issued and not revoked). Add to it to accept a token of your own. */
   readonly validTokens: Set<string>;
   /** Answer `method path` with `reply` (a fixed reply or a handler). Replaces an earlier one. */
@@ -235,6 +237,10 @@ export async function startFakeWeChatApi(
       res.end(String(error));
     });
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections++;
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -243,6 +249,9 @@ export async function startFakeWeChatApi(
     url: `http://127.0.0.1:${port}`,
     requests,
     validTokens,
+    get connections() {
+      return connections;
+    },
     on(method, path, reply) {
       handlers.set(
         `${method.toUpperCase()} ${path}`,
@@ -264,6 +273,7 @@ export async function startFakeWeChatApi(
       requests.length = 0;
       validTokens.clear();
       issued = 0;
+      connections = 0;
       handlers = defaults();
     },
     async close() {
