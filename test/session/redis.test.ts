@@ -105,6 +105,8 @@ describe('RedisStorage faults', () => {
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
         { stdio: 'ignore' },
       );
+      // A missing binary is reported by the bounded wait below, not as an uncaught error.
+      server.on('error', () => {});
       const probe = new Redis({
         port,
         host: '127.0.0.1',
