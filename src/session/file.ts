@@ -12,9 +12,9 @@ import type { SessionData, SessionStorage } from './storage.js';
  * Writes are crash-safe: the new content goes to a temporary file in the same directory, is
  * fsync'd, then renamed over the old one, so after a crash the file holds either the old or the
  * new content, never half of each; temp files a crash leaves behind are removed on the next
- * load. Writes never interleave: changes made while a write is running
- * are collected into the next one, so a burst of N changes costs at most two writes, and each
- * `set`/`delete` resolves once a write that includes it is on disk.
+ * load. Writes never interleave: changes made while a write is running are collected into the
+ * next one, so a burst of N changes costs at most two writes, and each `set`/`delete` resolves
+ * once a write that includes it is on disk.
  *
  * For one process only (two processes writing the same file would overwrite each other's
  * changes) and for modest numbers of users, since every write rewrites the file: use
@@ -87,12 +87,8 @@ export class FileStorage implements SessionStorage {
       text = await readFile(this.filename, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-      throw new WechatError(
-        `FileStorage: cannot read ${this.filename}: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      const message = `FileStorage: cannot read ${this.filename}: ${(error as Error).message}`;
+      throw new WechatError(message, { cause: error });
     }
     // Refuse a corrupt file rather than start empty and overwrite it on the first write.
     const all = decodeSession(text, `FileStorage ${this.filename}`);
