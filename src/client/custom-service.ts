@@ -72,9 +72,9 @@ export class CustomServiceApi extends MenuApi {
   }
 
   /**
-   * Delete a customer-service account. `GET /customservice/kfaccount/del?kf_account=…`
-   * (WeChat's documented form; `nickname` and `password` of the seed's signature are accepted
-   * for compatibility and not needed).
+   * Delete a customer-service account. `POST /customservice/kfaccount/del` with `{kf_account}`.
+   * `nickname` and `password` of the seed's signature are accepted for compatibility and unused:
+   * WeChat needs only the account.
    */
   deleteCustomServiceAccount(
     account: string,
@@ -83,9 +83,9 @@ export class CustomServiceApi extends MenuApi {
     options?: CallOptions,
   ): Promise<WeChatResult> {
     return this.call({
-      method: 'GET',
+      method: 'POST',
       path: '/customservice/kfaccount/del',
-      query: { kf_account: account },
+      body: { kf_account: account },
       ...options,
     });
   }

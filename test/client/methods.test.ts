@@ -133,9 +133,9 @@ const cases: JsonCase[] = [
   {
     name: 'deleteCustomServiceAccount',
     call: (c) => c.deleteCustomServiceAccount('kf1@gh_test', '客服一', 'pass'),
-    method: 'GET',
+    method: 'POST',
     path: '/customservice/kfaccount/del',
-    query: { kf_account: 'kf1@gh_test' },
+    body: { kf_account: 'kf1@gh_test' },
   },
   {
     name: 'getCustomServiceAccountList',
