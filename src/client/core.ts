@@ -1,4 +1,5 @@
 import type { FormData } from 'undici';
+import { type Logger, silentLogger } from '../logger.js';
 import { TOKEN_ERROR_CODES, WeChatApiError, WeChatResponseError } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
 import { filenameFromDisposition, type MediaDownload } from './media.js';
@@ -78,6 +79,7 @@ export class ClientCore {
   protected readonly useStableToken: boolean;
   protected readonly transport: Transport;
   protected readonly tokens: TokenManager;
+  protected readonly logger: Logger;
 
   constructor(options: ClientOptions) {
     if (!options?.appId || !options.appSecret) {
@@ -88,10 +90,12 @@ export class ClientCore {
     this.baseUrl = (options.baseUrl ?? 'https://api.weixin.qq.com').replace(/\/+$/, '');
     this.mpBaseUrl = (options.mpBaseUrl ?? 'https://mp.weixin.qq.com').replace(/\/+$/, '');
     this.useStableToken = options.useStableToken ?? false;
+    this.logger = options.logger ?? silentLogger;
     this.transport = new Transport(options);
-    this.tokens = new TokenManager(options.tokenStore ?? new MemoryTokenStore(), () =>
-      this.grantToken(),
-    );
+    this.tokens = new TokenManager(options.tokenStore ?? new MemoryTokenStore(), () => {
+      this.logger.debug(`WeChat API: requesting a new access token for ${this.appId}`);
+      return this.grantToken();
+    });
   }
 
   /**
@@ -170,6 +174,7 @@ export class ClientCore {
     const res = await this.send(spec, token);
     const code = tokenErrcode(res);
     if (code === undefined) return res;
+    this.logger.warn(`WeChat API ${spec.path}: access token rejected (${code}), refreshing once`);
     await this.tokens.invalidate(token);
     return this.send(spec, await this.getAccessToken());
   }

@@ -124,6 +124,19 @@ export class MassApi extends MessageApi {
     });
   }
 
+  /**
+   * Set the mass sending speed. `POST /cgi-bin/message/mass/speed/set`.
+   * @param speed - 0 (fastest) to 4 (slowest).
+   */
+  setMassMsgSpeed(speed: 0 | 1 | 2 | 3 | 4, options?: CallOptions): Promise<WeChatResult> {
+    return this.call({
+      method: 'POST',
+      path: '/cgi-bin/message/mass/speed/set',
+      body: { speed },
+      ...options,
+    });
+  }
+
   /** The mass sending speed. `POST /cgi-bin/message/mass/speed/get`. */
   getMassMsgSpeed(options?: CallOptions): Promise<MassSpeedResult> {
     return this.call({

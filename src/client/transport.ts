@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher, type FormData, request } from 'undici';
+import { type Logger, silentLogger } from '../logger.js';
 import { WeChatNetworkError, WeChatTimeoutError } from './errors.js';
 
 /** Options of the HTTP layer under the client. */
@@ -16,6 +17,8 @@ export interface TransportOptions {
   retries?: number;
   /** Delay before the first retry, in milliseconds; doubles for each further one. Default 100. */
   retryDelay?: number;
+  /** Where retries and token refreshes are reported. Default: silent. */
+  logger?: Logger;
 }
 
 /** One HTTP exchange to make. */
@@ -57,7 +60,6 @@ const CONNECTION_CODES = new Set([
   'ENETUNREACH',
   'EHOSTUNREACH',
   'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
 ]);
 
 /** The first `code` found on an error or along its `cause` chain. */
@@ -83,6 +85,8 @@ export class Transport {
   private readonly timeout: number;
   private readonly retries: number;
   private readonly retryDelay: number;
+  private readonly logger: Logger;
+  private closing: Promise<void> | undefined;
 
   constructor(options: TransportOptions = {}) {
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -91,6 +95,7 @@ export class Transport {
     this.timeout = options.timeout ?? 10_000;
     this.retries = options.retries ?? 2;
     this.retryDelay = options.retryDelay ?? 100;
+    this.logger = options.logger ?? silentLogger;
   }
 
   /** Send `req`, retrying where that is safe. Throws a network or timeout error. */
@@ -107,14 +112,18 @@ export class Transport {
         if (!retryable || attempt >= this.retries) {
           throw new WeChatNetworkError(req.api, error, code);
         }
-        await sleep(this.retryDelay * 2 ** attempt);
+        const delay = this.retryDelay * 2 ** attempt;
+        this.logger.warn(`WeChat API ${req.api}: ${code}, retry ${attempt + 1} in ${delay} ms`);
+        await sleep(delay);
       }
     }
   }
 
-  /** Close the keep-alive connections, if the dispatcher is ours. */
+  /** Close the keep-alive connections, if the dispatcher is ours. Safe to call twice. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (!this.ownsDispatcher || this.closing) return this.closing;
+    this.closing = this.dispatcher.close();
+    return this.closing;
   }
 
   private async attempt(req: TransportRequest): Promise<TransportResponse> {

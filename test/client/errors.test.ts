@@ -146,6 +146,34 @@ describe('network failures', () => {
     expect(api.requestsTo('/cgi-bin/menu/get')).toHaveLength(3);
   });
 
+  it('reports retries and token refreshes to the logger', async () => {
+    const lines: string[] = [];
+    const logger = {
+      debug: (m: string) => lines.push(`debug ${m}`),
+      info: (m: string) => lines.push(`info ${m}`),
+      warn: (m: string) => lines.push(`warn ${m}`),
+      error: (m: string) => lines.push(`error ${m}`),
+    };
+    let calls = 0;
+    api.on('GET', '/cgi-bin/menu/get', () =>
+      ++calls === 1 ? { destroy: true } : { json: { menu: { button: [] } } },
+    );
+    await makeClient({ logger }).getMenu();
+    expect(lines[0]).toMatch(/^debug .*new access token/);
+    expect(lines.some((l) => /^warn .*\/cgi-bin\/menu\/get: UND_ERR_SOCKET, retry 1/.test(l))).toBe(
+      true,
+    );
+  });
+
+  it('a closed client fails at once, without retrying', async () => {
+    const client = makeClient({ retries: 3, retryDelay: 1000 });
+    await client.getAccessToken();
+    await client.close();
+    const started = Date.now();
+    await expect(client.getMenu()).rejects.toBeInstanceOf(WeChatNetworkError);
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
   it('a GET gives up after `retries` retries', async () => {
     api.on('GET', '/cgi-bin/menu/get', { destroy: true });
     const client = makeClient({ retries: 2 });

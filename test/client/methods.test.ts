@@ -365,6 +365,13 @@ const cases: JsonCase[] = [
     body: {},
     reply: { json: { speed: 3, realspeed: 15 } },
   },
+  {
+    name: 'setMassMsgSpeed',
+    call: (c) => c.setMassMsgSpeed(2),
+    method: 'POST',
+    path: '/cgi-bin/message/mass/speed/set',
+    body: { speed: 2 },
+  },
   // 7.4 users and (retired) groups
   {
     name: 'createGroup',
