@@ -1,0 +1,93 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import Koa, { type Middleware } from 'koa';
+import { expect } from 'vitest';
+import { type PipelineConfig, pipeline } from '../../middleware/pipeline.js';
+import { type Logger, silentLogger } from '../../src/logger.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  args: unknown[];
+}
+
+/** A logger that keeps every line, to assert on what was logged. */
+export function recordingLogger(): Logger & {
+  entries: LogEntry[];
+  text(level?: LogLevel): string;
+} {
+  const entries: LogEntry[] = [];
+  const at =
+    (level: LogLevel) =>
+    (message: string, ...args: unknown[]) => {
+      entries.push({ level, message, args });
+    };
+  return {
+    entries,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    text(level?: LogLevel) {
+      return entries
+        .filter((e) => level === undefined || e.level === level)
+        .map((e) => e.message)
+        .join('\n');
+    },
+  };
+}
+
+/** A Koa app running the given middleware; Koa's own error output silenced. */
+export function appOf(...middleware: Middleware[]): Koa {
+  const app = new Koa();
+  app.silent = true;
+  for (const m of middleware) app.use(m);
+  return app;
+}
+
+/** A Koa app running the whole pipeline, sessions off unless given. */
+export function botApp(config: Omit<PipelineConfig, 'token'> & { token?: string }): Koa {
+  return appOf(
+    pipeline({ token: 'test_token', sessionStorage: false, logger: silentLogger, ...config }),
+  );
+}
+
+const reader = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false });
+
+/** Reads reply XML back; fails the test when it is not well-formed. */
+export function readReply(xml: string): Record<string, unknown> {
+  expect(XMLValidator.validate(xml), xml).toBe(true);
+  return (reader.parse(xml) as { xml: Record<string, unknown> }).xml;
+}
+
+/** The text content of a reply, or `success`. */
+export function replyText(body: string): string | undefined {
+  if (body === 'success') return 'success';
+  const xml = readReply(body);
+  return typeof xml.Content === 'string' ? xml.Content : undefined;
+}
+
+/** No stack frame, no file path in a response body. */
+export function expectNoStackTrace(body: string): void {
+  expect(body).not.toMatch(/\n\s+at /);
+  expect(body).not.toMatch(/at .*\(.*:\d+:\d+\)/);
+  expect(body).not.toMatch(/\/work\/|node_modules|file:\/\/|\.ts:\d+/);
+}
+
+/** A promise and the function that resolves it. */
+export function gate<T = void>(): { promise: Promise<T>; open: (value: T) => void } {
+  let open!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+/** Waits until `check` passes, up to `ms` (generous: no speed is asserted). */
+export async function waitFor(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
