@@ -1,0 +1,120 @@
+import type { FieldSpec, FieldsOf, PicListItem } from '../messages/fields.js';
+import { MESSAGE_KINDS, type MessageKinds, type MessageType } from '../messages/kinds.js';
+import { cdata } from '../replies/xml.js';
+
+/** The fields of a message of kind `T`, all optional: what a test or the CLI fills in. */
+export type MessageFields<T extends MessageType> = Partial<FieldsOf<MessageKinds[T]['fields']>>;
+
+/** Who sent a message, to whom and when; every value has a default. */
+export interface MessageEnvelope {
+  /** `FromUserName`: the user's OpenID. */
+  source?: string;
+  /** `ToUserName`: the official account's id (`gh_…`). */
+  target?: string;
+  /** `CreateTime`, UNIX seconds; default now. */
+  time?: number;
+  /** `MsgId` (`MsgID` for events). Messages get a fresh one when left out; events get none. */
+  messageId?: string;
+  /** The `MsgType` of an `unknown` message (default `unknown_type`). */
+  msgType?: string;
+  /** The `Event` of an `unknown_event` (default `unknown_event`). */
+  event?: string;
+}
+
+/** Everything needed to write one message: its fields and its envelope. */
+export type MessageInput<T extends MessageType> = MessageFields<T> & MessageEnvelope;
+
+type KindRow = {
+  readonly msgType?: string | null;
+  readonly event?: string | null;
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+};
+
+/** WeChat writes these events in capitals (`CLICK`, `VIEW`…); the rest in lower case. */
+const UPPER_CASE_EVENTS = new Set(['click', 'view', 'scan', 'location', 'templatesendjobfinish']);
+
+let lastMessageId = BigInt(Date.now()) * 1_000_000n;
+
+/** A fresh 64-bit-looking `MsgId`, unique within the process (so no stage takes it for a retry). */
+export function nextMessageId(): string {
+  lastMessageId += 1n;
+  return lastMessageId.toString();
+}
+
+type XmlTree = Map<string, string | XmlTree>;
+
+function put(tree: XmlTree, path: string[], inner: string): void {
+  const [head, ...rest] = path;
+  if (head === undefined) return;
+  if (rest.length === 0) {
+    tree.set(head, inner);
+    return;
+  }
+  let child = tree.get(head);
+  if (!(child instanceof Map)) {
+    child = new Map();
+    tree.set(head, child);
+  }
+  put(child, rest, inner);
+}
+
+function render(tree: XmlTree): string {
+  let out = '';
+  for (const [name, value] of tree) {
+    out += `<${name}>${typeof value === 'string' ? value : render(value)}</${name}>`;
+  }
+  return out;
+}
+
+function renderValue(spec: FieldSpec, value: unknown): string {
+  switch (spec.kind) {
+    case 'string':
+      return cdata(String(value));
+    case 'int':
+    case 'float':
+      return String(value);
+    case 'picList':
+      return (value as PicListItem[])
+        .map((item) => `<item><PicMd5Sum>${cdata(item.picMd5Sum)}</PicMd5Sum></item>`)
+        .join('');
+  }
+}
+
+/**
+ * The XML WeChat sends for a message or event of kind `type`, written from the table of kinds
+ * (`src/messages/kinds.ts`), so every kind the parser knows can be built, nested fields
+ * (`ScanCodeInfo.ScanType`, `SendPicsInfo.PicList`) included. Fields left out are left out of
+ * the XML too.
+ *
+ * @example
+ * ```ts
+ * buildMessageXml('text', { content: '你好', source: 'o_user' });
+ * buildMessageXml('scancode_push_event', { key: 'scan', scanType: 'qrcode', scanResult: '123' });
+ * ```
+ */
+export function buildMessageXml<T extends MessageType>(type: T, input: MessageInput<T>): string {
+  const row: KindRow = MESSAGE_KINDS[type];
+  const values = input as Record<string, unknown> & MessageEnvelope;
+  const isEvent = 'event' in row;
+  const tree: XmlTree = new Map();
+  tree.set('ToUserName', cdata(values.target ?? 'gh_zgrobot_test'));
+  tree.set('FromUserName', cdata(values.source ?? 'o_zgrobot_test_user'));
+  tree.set('CreateTime', String(Math.trunc(values.time ?? Date.now() / 1000)));
+  if (isEvent) {
+    tree.set('MsgType', cdata('event'));
+    const event = row.event ?? values.event ?? 'unknown_event';
+    tree.set('Event', cdata(UPPER_CASE_EVENTS.has(event) ? event.toUpperCase() : event));
+  } else {
+    tree.set('MsgType', cdata(row.msgType ?? values.msgType ?? 'unknown_type'));
+  }
+  for (const [name, spec] of Object.entries(row.fields)) {
+    const value = values[name];
+    if (value !== undefined) put(tree, spec.xml.split('.'), renderValue(spec, value));
+  }
+  if (isEvent) {
+    if (values.messageId !== undefined) tree.set('MsgID', values.messageId);
+  } else {
+    tree.set('MsgId', values.messageId ?? nextMessageId());
+  }
+  return `<xml>${render(tree)}</xml>`;
+}

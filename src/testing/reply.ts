@@ -1,0 +1,245 @@
+import type { MessageCrypt } from '../crypto/message-crypt.js';
+import { checkMsgSignature } from '../crypto/signature.js';
+import { SignatureError, WechatError } from '../errors.js';
+import type { XmlElement, XmlValue } from '../messages/types.js';
+import { parseXml } from '../messages/xml.js';
+import { InvalidReplyError } from './errors.js';
+
+/** What every reply XML carries. */
+export interface ParsedReplyBase {
+  /** `FromUserName`: the official account. */
+  source: string;
+  /** `ToUserName`: the user. */
+  target: string;
+  /** `CreateTime`, UNIX seconds. */
+  time: number;
+  /** The reply XML (decrypted, when it came encrypted). */
+  raw: string;
+}
+
+/** One article of a news reply. */
+export interface ParsedArticle {
+  title: string;
+  description: string;
+  /** `PicUrl`. */
+  img: string;
+  url: string;
+}
+
+export interface ParsedTextReply extends ParsedReplyBase {
+  type: 'text';
+  content: string;
+}
+export interface ParsedImageReply extends ParsedReplyBase {
+  type: 'image';
+  mediaId: string;
+}
+export interface ParsedVoiceReply extends ParsedReplyBase {
+  type: 'voice';
+  mediaId: string;
+}
+export interface ParsedVideoReply extends ParsedReplyBase {
+  type: 'video';
+  mediaId: string;
+  title: string | undefined;
+  description: string | undefined;
+}
+export interface ParsedArticlesReply extends ParsedReplyBase {
+  type: 'news';
+  articles: ParsedArticle[];
+}
+export interface ParsedMusicReply extends ParsedReplyBase {
+  type: 'music';
+  title: string;
+  description: string;
+  url: string;
+  hqUrl: string;
+  thumbMediaId: string | undefined;
+}
+export interface ParsedTransferReply extends ParsedReplyBase {
+  type: 'transfer_customer_service';
+  /** `TransInfo.KfAccount`, when the reply names one. */
+  account: string | undefined;
+}
+/** `success` or an empty body: no reply shown. */
+export interface ParsedSuccessReply {
+  type: 'success';
+  /** What the bot answered: `'success'` or `''`. */
+  raw: string;
+}
+
+/**
+ * A reply as the bot sent it, parsed and typed: a discriminated union on `type`, with the same
+ * field names as the reply classes (`TextReply.content`, `ArticlesReply.articles`, …).
+ */
+export type ParsedReply =
+  | ParsedTextReply
+  | ParsedImageReply
+  | ParsedVoiceReply
+  | ParsedVideoReply
+  | ParsedArticlesReply
+  | ParsedMusicReply
+  | ParsedTransferReply
+  | ParsedSuccessReply;
+
+function text(value: XmlValue | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return text(value[0]);
+  return undefined;
+}
+
+function child(element: XmlElement, name: string): XmlElement {
+  const value = element[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'object' && first !== null && !Array.isArray(first) ? first : {};
+}
+
+function items(value: XmlValue | undefined): XmlElement[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.filter((v): v is XmlElement => typeof v === 'object' && !Array.isArray(v));
+}
+
+/**
+ * Parses a bot's plaintext answer: reply XML, or `success`/empty for "no reply".
+ *
+ * @throws {InvalidReplyError} when the answer is not reply XML WeChat would accept.
+ * @example
+ * ```ts
+ * const reply = parseReply(body);
+ * if (reply.type === 'text') console.log(reply.content);
+ * ```
+ */
+export function parseReply(body: string): ParsedReply {
+  const trimmed = body.trim();
+  if (trimmed === '' || trimmed === 'success') return { type: 'success', raw: body };
+  let xml: XmlElement;
+  try {
+    xml = parseXml(body);
+  } catch (error) {
+    throw new InvalidReplyError(`the reply is not valid XML: ${(error as Error).message}`, body, {
+      cause: error,
+    });
+  }
+  const base: ParsedReplyBase = {
+    source: text(xml.FromUserName) ?? '',
+    target: text(xml.ToUserName) ?? '',
+    time: Number(text(xml.CreateTime) ?? Number.NaN),
+    raw: body,
+  };
+  const msgType = text(xml.MsgType);
+  switch (msgType) {
+    case 'text':
+      return { type: 'text', ...base, content: text(xml.Content) ?? '' };
+    case 'image':
+      return { type: 'image', ...base, mediaId: text(child(xml, 'Image').MediaId) ?? '' };
+    case 'voice':
+      return { type: 'voice', ...base, mediaId: text(child(xml, 'Voice').MediaId) ?? '' };
+    case 'video': {
+      const video = child(xml, 'Video');
+      return {
+        type: 'video',
+        ...base,
+        mediaId: text(video.MediaId) ?? '',
+        title: text(video.Title),
+        description: text(video.Description),
+      };
+    }
+    case 'news':
+      return {
+        type: 'news',
+        ...base,
+        articles: items(child(xml, 'Articles').item).map((item) => ({
+          title: text(item.Title) ?? '',
+          description: text(item.Description) ?? '',
+          img: text(item.PicUrl) ?? '',
+          url: text(item.Url) ?? '',
+        })),
+      };
+    case 'music': {
+      const music = child(xml, 'Music');
+      return {
+        type: 'music',
+        ...base,
+        title: text(music.Title) ?? '',
+        description: text(music.Description) ?? '',
+        url: text(music.MusicUrl) ?? '',
+        hqUrl: text(music.HQMusicUrl) ?? '',
+        thumbMediaId: text(music.ThumbMediaId),
+      };
+    }
+    case 'transfer_customer_service':
+      return {
+        type: 'transfer_customer_service',
+        ...base,
+        account: text(child(xml, 'TransInfo').KfAccount),
+      };
+    default:
+      throw new InvalidReplyError(
+        msgType === undefined
+          ? 'the reply XML has no <MsgType>'
+          : `the reply has an unknown MsgType "${msgType}"`,
+        body,
+      );
+  }
+}
+
+/** Options of {@link openReply}. */
+export interface OpenReplyOptions {
+  /** The token the reply's `MsgSignature` must be signed with. */
+  token: string;
+  /** The crypt, when the message went encrypted (the reply must then be encrypted too). */
+  crypt: MessageCrypt | undefined;
+}
+
+/** A reply opened by {@link openReply}. */
+export interface OpenedReply {
+  reply: ParsedReply;
+  /** Whether the reply came encrypted (and its signature checked out). */
+  encrypted: boolean;
+}
+
+/**
+ * Opens a bot's answer as WeChat does: an encrypted envelope has its `MsgSignature` checked and
+ * is decrypted; the plaintext XML is then parsed. `success` and an empty body may come plain.
+ *
+ * @throws {SignatureError} when the envelope's `MsgSignature` does not match the token.
+ * @throws {DecryptError} when the ciphertext is bad or for another AppID.
+ * @throws {InvalidReplyError} when the answer is not reply XML, or comes plain for an encrypted message.
+ * @example
+ * ```ts
+ * const { reply } = openReply(await response.text(), { token, crypt });
+ * ```
+ */
+export function openReply(body: string, options: OpenReplyOptions): OpenedReply {
+  const trimmed = body.trim();
+  if (trimmed === '' || trimmed === 'success') return { reply: parseReply(body), encrypted: false };
+  if (!options.crypt) return { reply: parseReply(body), encrypted: false };
+  let envelope: XmlElement;
+  try {
+    envelope = parseXml(body);
+  } catch (error) {
+    throw new InvalidReplyError(`the reply is not valid XML: ${(error as Error).message}`, body, {
+      cause: error,
+    });
+  }
+  const encrypt = text(envelope.Encrypt);
+  if (encrypt === undefined) {
+    throw new InvalidReplyError('the message went encrypted but the reply came plain', body);
+  }
+  const signed = checkMsgSignature({
+    token: options.token,
+    timestamp: text(envelope.TimeStamp),
+    nonce: text(envelope.Nonce),
+    encrypt,
+    msgSignature: text(envelope.MsgSignature),
+  });
+  if (!signed) throw new SignatureError('the reply MsgSignature does not match the token');
+  let xml: string;
+  try {
+    xml = options.crypt.decrypt(encrypt);
+  } catch (error) {
+    if (error instanceof WechatError) throw error;
+    throw new InvalidReplyError('the reply cannot be decrypted', body, { cause: error });
+  }
+  return { reply: parseReply(xml), encrypted: true };
+}

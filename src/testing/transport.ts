@@ -1,0 +1,86 @@
+import { type DispatchResponse, dispatch, type NodeHandler } from '../contrib/dispatch.js';
+import { BotUnreachableError } from './errors.js';
+import type { WechatRequest } from './request.js';
+
+/** What a bot answered: status, headers, body as text. */
+export interface BotResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+}
+
+/** Sends one WeChat request to a bot and returns its answer. */
+export type Transport = (request: WechatRequest) => Promise<BotResponse>;
+
+/** What a test client talks to: a robot or Koa app (anything with `callback()`), a Node handler, or a URL. */
+export type BotTarget = string | URL | NodeHandler | { callback(): NodeHandler };
+
+function fromDispatch(response: DispatchResponse): BotResponse {
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: response.body.toString('utf8'),
+  };
+}
+
+/**
+ * In memory: the request runs through `handler` (e.g. `robot.callback()`) with no socket.
+ *
+ * @example
+ * ```ts
+ * const send = inProcessTransport(robot.callback(), '/wechat');
+ * ```
+ */
+export function inProcessTransport(handler: NodeHandler, path = '/'): Transport {
+  return async (request) =>
+    fromDispatch(
+      await dispatch(handler, {
+        method: request.method,
+        url: `${path}?${request.query}`,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+      }),
+    );
+}
+
+/**
+ * Over HTTP with `fetch`, to a bot listening at `url`.
+ *
+ * @throws {BotUnreachableError} when nothing answers at `url`.
+ * @example
+ * ```ts
+ * const send = httpTransport('http://127.0.0.1:8888/wechat', 10_000);
+ * ```
+ */
+export function httpTransport(url: string, timeout = 10_000): Transport {
+  return async (request) => {
+    const target = new URL(url);
+    for (const [name, value] of request.query) target.searchParams.set(name, value);
+    let response: Response;
+    let body: string;
+    try {
+      response = await fetch(target, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeout),
+      });
+      body = await response.text();
+    } catch (error) {
+      throw new BotUnreachableError(url, error);
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { status: response.status, headers, body };
+  };
+}
+
+/** The transport for a target: HTTP for a URL, in memory for anything else. */
+export function transportFor(target: BotTarget, path?: string): Transport {
+  if (typeof target === 'string' || target instanceof URL) return httpTransport(String(target));
+  const handler = typeof target === 'function' ? target : target.callback();
+  return inProcessTransport(handler, path);
+}
