@@ -1,0 +1,115 @@
+import type { Middleware } from 'koa';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { pipeline } from '../../middleware/pipeline.js';
+import { Router } from '../../middleware/routes.js';
+import { silentLogger } from '../../src/logger.js';
+import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
+import { appOf, botApp, expectNoStackTrace, readReply } from './helpers.js';
+
+const echo = () => new Router().text((ctx) => `got ${ctx.wechat.message.content.length}`);
+
+/** An upstream body parser that already consumed the stream and left the body on the request. */
+function upstream(set: (request: Record<string, unknown>, text: string) => void): Middleware {
+  return async (ctx, next) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+    set(ctx.request as unknown as Record<string, unknown>, Buffer.concat(chunks).toString('utf8'));
+    await next();
+  };
+}
+
+function withUpstream(set: (request: Record<string, unknown>, text: string) => void) {
+  return appOf(
+    upstream(set),
+    pipeline({ token: TOKEN, routes: echo(), sessionStorage: false, logger: silentLogger }),
+  );
+}
+
+describe('the request body', () => {
+  it('a body within the default 1 MiB limit is read', async () => {
+    const content = 'x'.repeat(512 * 1024);
+    const res = await request(botApp({ token: TOKEN, routes: echo() }).callback())
+      .post(`/?${signedQuery()}`)
+      .send(textXml(content));
+    expect(res.status).toBe(200);
+    expect(readReply(res.text).Content).toBe(`got ${content.length}`);
+  });
+
+  it('a body over the default 1 MiB limit → 413', async () => {
+    const res = await request(botApp({ token: TOKEN, routes: echo() }).callback())
+      .post(`/?${signedQuery()}`)
+      .type('xml')
+      .send(textXml('x'.repeat(1024 * 1024)));
+    expect(res.status).toBe(413);
+    expectNoStackTrace(res.text);
+  });
+
+  it('bodyLimit is configurable, and counts bytes, not characters', async () => {
+    const app = botApp({ token: TOKEN, routes: echo(), bodyLimit: 500 });
+    const ascii = textXml('a'.repeat(200));
+    expect(Buffer.byteLength(ascii)).toBeLessThan(500);
+    expect((await request(app.callback()).post(`/?${signedQuery()}`).send(ascii)).status).toBe(200);
+    // 100 CJK characters are 300 bytes in UTF-8: fewer than 500 characters, more than 500 bytes.
+    const cjk = textXml('字'.repeat(100));
+    expect(cjk.length).toBeLessThan(500);
+    expect((await request(app.callback()).post(`/?${signedQuery()}`).send(cjk)).status).toBe(413);
+  });
+
+  it('an empty body → 400', async () => {
+    const res = await request(botApp({ token: TOKEN, routes: echo() }).callback())
+      .post(`/?${signedQuery()}`)
+      .send('');
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/empty/);
+  });
+
+  it('a whitespace-only body → 400', async () => {
+    const res = await request(botApp({ token: TOKEN, routes: echo() }).callback())
+      .post(`/?${signedQuery()}`)
+      .send('  \n ');
+    expect(res.status).toBe(400);
+  });
+
+  it('pre-read by an upstream parser as ctx.request.rawBody (string)', async () => {
+    const app = withUpstream((req, text) => {
+      req.rawBody = text;
+      req.body = { parsed: true };
+    });
+    const res = await request(app.callback()).post(`/?${signedQuery()}`).send(textXml('abc'));
+    expect(readReply(res.text).Content).toBe('got 3');
+  });
+
+  it('pre-read as a Buffer ctx.request.body', async () => {
+    const app = withUpstream((req, text) => {
+      req.body = Buffer.from(text, 'utf8');
+    });
+    const res = await request(app.callback()).post(`/?${signedQuery()}`).send(textXml('你好'));
+    expect(readReply(res.text).Content).toBe('got 2');
+  });
+
+  it('pre-read as a string ctx.request.body', async () => {
+    const app = withUpstream((req, text) => {
+      req.body = text;
+    });
+    const res = await request(app.callback()).post(`/?${signedQuery()}`).send(textXml('abcd'));
+    expect(readReply(res.text).Content).toBe('got 4');
+  });
+
+  it('a pre-read body over the limit → 413 as well', async () => {
+    const app = appOf(
+      upstream((req, text) => {
+        req.rawBody = text;
+      }),
+      pipeline({
+        token: TOKEN,
+        routes: echo(),
+        sessionStorage: false,
+        logger: silentLogger,
+        bodyLimit: 50,
+      }),
+    );
+    const res = await request(app.callback()).post(`/?${signedQuery()}`).send(textXml('abc'));
+    expect(res.status).toBe(413);
+  });
+});

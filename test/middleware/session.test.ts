@@ -1,0 +1,228 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { errorBoundary } from '../../middleware/error-boundary.js';
+import { parse } from '../../middleware/parse.js';
+import { render } from '../../middleware/render.js';
+import { router } from '../../middleware/router.js';
+import { Router } from '../../middleware/routes.js';
+import { session } from '../../middleware/session.js';
+import { verify } from '../../middleware/verify.js';
+import { MemoryStorage } from '../../src/session/memory.js';
+import type { SessionData, SessionStorage } from '../../src/session/storage.js';
+import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
+import { appOf, botApp, gate, readReply, recordingLogger, waitFor } from './helpers.js';
+
+/** A MemoryStorage that counts its calls. */
+class CountingStorage extends MemoryStorage {
+  gets: string[] = [];
+  sets: [string, SessionData][] = [];
+  override async get(id: string): Promise<SessionData> {
+    this.gets.push(id);
+    return super.get(id);
+  }
+  override async set(id: string, value: SessionData): Promise<void> {
+    this.sets.push([id, structuredClone(value)]);
+    return super.set(id, value);
+  }
+}
+
+const counter = () =>
+  new Router().text((ctx) => {
+    const count = (Number(ctx.wechat.session.count) || 0) + 1;
+    ctx.wechat.session.count = count;
+    return `Hello! You have sent ${count} messages to me`;
+  });
+
+const send = (app: ReturnType<typeof botApp>, content: string, common = {}) =>
+  request(app.callback()).post(`/?${signedQuery()}`).send(textXml(content, common));
+
+describe('session()', () => {
+  it('loads before the handlers and saves after', async () => {
+    const storage = new CountingStorage();
+    const app = botApp({ token: TOKEN, routes: counter(), sessionStorage: storage });
+    expect(readReply((await send(app, 'a')).text).Content).toMatch(/sent 1 messages/);
+    expect(readReply((await send(app, 'b')).text).Content).toMatch(/sent 2 messages/);
+    expect(await storage.get('gh_account:user_openid')).toEqual({ count: 2 });
+    expect(storage.sets).toEqual([
+      ['gh_account:user_openid', { count: 1 }],
+      ['gh_account:user_openid', { count: 2 }],
+    ]);
+  });
+
+  it('is saved only when it changed', async () => {
+    const storage = new CountingStorage();
+    await storage.set('gh_account:user_openid', { name: 'x' });
+    storage.sets = [];
+    const app = botApp({
+      token: TOKEN,
+      routes: new Router().text((ctx) => `name ${String(ctx.wechat.session.name)}`),
+      sessionStorage: storage,
+    });
+    expect(readReply((await send(app, 'a')).text).Content).toBe('name x');
+    expect(storage.gets).toHaveLength(1);
+    expect(storage.sets).toEqual([]);
+  });
+
+  it('a nested change counts as a change', async () => {
+    const storage = new CountingStorage();
+    await storage.set('gh_account:user_openid', { list: [1] });
+    storage.sets = [];
+    const app = botApp({
+      token: TOKEN,
+      routes: new Router().text((ctx) => {
+        (ctx.wechat.session.list as number[]).push(2);
+        return 'ok';
+      }),
+      sessionStorage: storage,
+    });
+    await send(app, 'a');
+    expect(storage.sets).toEqual([['gh_account:user_openid', { list: [1, 2] }]]);
+  });
+
+  it('is not saved when the handler throws; the reply is success', async () => {
+    const storage = new CountingStorage();
+    const app = botApp({
+      token: TOKEN,
+      routes: new Router().text((ctx) => {
+        ctx.wechat.session.broken = true;
+        throw new Error('boom');
+      }),
+      sessionStorage: storage,
+    });
+    const res = await send(app, 'a');
+    expect(res.text).toBe('success');
+    expect(storage.sets).toEqual([]);
+  });
+
+  it('is keyed by account + user: two accounts never share a session', async () => {
+    const storage = new CountingStorage();
+    const app = botApp({ token: TOKEN, routes: counter(), sessionStorage: storage });
+    await send(app, 'a', { ToUserName: 'gh_one' });
+    await send(app, 'a', { ToUserName: 'gh_one' });
+    const other = await send(app, 'a', { ToUserName: 'gh_two' });
+    expect(readReply(other.text).Content).toMatch(/sent 1 messages/);
+    const otherUser = await send(app, 'a', { ToUserName: 'gh_one', FromUserName: 'someone' });
+    expect(readReply(otherUser.text).Content).toMatch(/sent 1 messages/);
+    expect(await storage.get('gh_one:user_openid')).toEqual({ count: 2 });
+    expect(await storage.get('gh_two:user_openid')).toEqual({ count: 1 });
+    expect(await storage.get('gh_one:someone')).toEqual({ count: 1 });
+  });
+
+  it('getSessionKey chooses the key', async () => {
+    const storage = new CountingStorage();
+    const app = botApp({
+      token: TOKEN,
+      routes: counter(),
+      sessionStorage: storage,
+      getSessionKey: (m) => `custom/${m.source}`,
+    });
+    await send(app, 'a');
+    expect(storage.gets).toEqual(['custom/user_openid']);
+  });
+
+  it('storage down → empty session, warning logged, reply still sent, nothing saved', async () => {
+    const logger = recordingLogger();
+    let sets = 0;
+    const down: SessionStorage = {
+      get: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      set: async () => {
+        sets++;
+      },
+      delete: async () => {},
+    };
+    const app = botApp({ token: TOKEN, routes: counter(), sessionStorage: down, logger });
+    const res = await send(app, 'a');
+    expect(res.status).toBe(200);
+    expect(readReply(res.text).Content).toMatch(/sent 1 messages/);
+    expect(logger.text('warn')).toMatch(/session storage unavailable.*ECONNREFUSED/);
+    expect(sets).toBe(0);
+  });
+
+  it('a failing save → warning logged, reply still sent', async () => {
+    const logger = recordingLogger();
+    const storage: SessionStorage = {
+      get: async () => ({}),
+      set: async () => {
+        throw new Error('disk full');
+      },
+      delete: async () => {},
+    };
+    const app = botApp({ token: TOKEN, routes: counter(), sessionStorage: storage, logger });
+    const res = await send(app, 'a');
+    expect(readReply(res.text).Content).toMatch(/sent 1 messages/);
+    expect(logger.text('warn')).toMatch(/could not save the session.*disk full/);
+  });
+
+  it('slow storage → loadTimeout: the handlers go on with an empty session', async () => {
+    const logger = recordingLogger();
+    const never = gate<SessionData>();
+    let sets = 0;
+    const slow: SessionStorage = {
+      get: () => never.promise,
+      set: async () => {
+        sets++;
+      },
+      delete: async () => {},
+    };
+    const app = appOf(
+      errorBoundary({ logger }),
+      verify({ token: TOKEN, logger }),
+      parse({ logger }),
+      session({ storage: slow, loadTimeout: 100, logger }),
+      render(),
+      router(counter(), { logger }),
+    );
+    const res = await send(app, 'a');
+    expect(readReply(res.text).Content).toMatch(/sent 1 messages/);
+    expect(logger.text('warn')).toMatch(/no answer within 100 ms/);
+    expect(sets).toBe(0);
+    never.open({});
+  });
+
+  it('session() without parse() before it → a clear error naming parse(), answered success', async () => {
+    const logger = recordingLogger();
+    const app = appOf(
+      errorBoundary({ logger }),
+      session({ storage: new MemoryStorage(), logger }),
+      router(counter(), { logger }),
+    );
+    const res = await request(app.callback()).post('/').send(textXml('a'));
+    expect(res.text).toBe('success');
+    const logged = logger.entries.find((e) => e.level === 'error');
+    expect(String(logged?.args[0])).toMatch(/parse\(\)/);
+  });
+
+  it('a handler still running at the reply deadline saves its session when it finishes', async () => {
+    const storage = new CountingStorage();
+    const release = gate();
+    let finished = false;
+    const app = botApp({
+      token: TOKEN,
+      replyTimeout: 100,
+      sessionStorage: storage,
+      routes: new Router().text(async (ctx) => {
+        await release.promise;
+        ctx.wechat.session.late = true;
+        finished = true;
+        return 'too late';
+      }),
+    });
+    const res = await send(app, 'a');
+    expect(res.text).toBe('success');
+    expect(storage.sets).toEqual([]);
+    release.open();
+    await waitFor(() => finished && storage.sets.length === 1, 5000, 'late save');
+    expect(storage.sets).toEqual([['gh_account:user_openid', { late: true }]]);
+  });
+
+  it('sessionStorage: false → no session stage, handlers see {}', async () => {
+    const app = botApp({
+      token: TOKEN,
+      routes: new Router().text((ctx) => JSON.stringify(ctx.wechat.session)),
+      sessionStorage: false,
+    });
+    expect(readReply((await send(app, 'a')).text).Content).toBe('{}');
+  });
+});
