@@ -5,7 +5,10 @@ import { WeChatNetworkError, WeChatTimeoutError } from './errors.js';
 
 /** Options of the HTTP layer under the client. */
 export interface TransportOptions {
-  /** Milliseconds a call may take, connection to last byte. Default 10 000. */
+  /**
+   * Milliseconds one attempt may take, connecting to reading the last byte. Default 10 000.
+   * A timed-out call is not retried (WeChat may have acted on it).
+   */
   timeout?: number;
   /**
    * The undici dispatcher to send through (an `Agent`, `ProxyAgent`, `MockAgent`…). By default
