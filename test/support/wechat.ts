@@ -28,6 +28,11 @@ export function signedQuery(token = TOKEN, extra: Record<string, string> = {}): 
 
 const cdata = (value: string) => `<![CDATA[${value}]]>`;
 
+// Every message built here is a new one: WeChat's retries of one message share its MsgId (events:
+// FromUserName + CreateTime), and the pipeline answers a retry with the first answer.
+let sequence = 0;
+const nextSequence = () => ++sequence;
+
 /** The XML of a message as WeChat sends it; `fields` go in after the common ones. */
 export function messageXml(
   msgType: string,
@@ -37,10 +42,13 @@ export function messageXml(
   const all: Record<string, string> = {
     ToUserName: common.ToUserName ?? 'gh_account',
     FromUserName: common.FromUserName ?? 'user_openid',
-    CreateTime: common.CreateTime ?? '1700000000',
+    CreateTime: common.CreateTime ?? String(1700000000 + nextSequence()),
     MsgType: msgType,
     ...fields,
   };
+  if (msgType !== 'event' && all.MsgId === undefined) {
+    all.MsgId = String(1234567890123456789n + BigInt(nextSequence()));
+  }
   const body = Object.entries(all)
     .map(([name, value]) =>
       name === 'CreateTime' || value.startsWith('<')
@@ -52,7 +60,7 @@ export function messageXml(
 }
 
 export const textXml = (content: string, common: Partial<Record<string, string>> = {}) =>
-  messageXml('text', { Content: content, MsgId: '1234567890123456789' }, common);
+  messageXml('text', { Content: content }, common);
 
 export const eventXml = (
   event: string,
