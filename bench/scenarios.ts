@@ -1,0 +1,95 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Koa from 'koa';
+import { silentLogger } from '../src/logger.js';
+import { ZgRoBot } from '../src/robot.js';
+import { SQLiteStorage } from '../src/session/sqlite.js';
+
+export const TOKEN = 'bench_token';
+export const APP_ID = 'wxbench0000000000';
+export const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+
+const FIXED_REPLY =
+  '<xml><ToUserName><![CDATA[user]]></ToUserName><FromUserName><![CDATA[gh_bench]]></FromUserName>' +
+  '<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello]]></Content></xml>';
+
+function echoBot(options: ConstructorParameters<typeof ZgRoBot>[0]): ZgRoBot {
+  const robot = new ZgRoBot({ token: TOKEN, logger: silentLogger, ...options });
+  robot.text((ctx) => ctx.wechat.message.content);
+  return robot;
+}
+
+/** A server under test: its request listener, and whether its requests must be encrypted. */
+export interface Scenario {
+  label: string;
+  encrypted: boolean;
+  listener: () => RequestListener;
+}
+
+/** The scenarios of `npm run bench`, by name; `koa` is the reference the others are divided by. */
+export const SCENARIOS: Record<string, Scenario> = {
+  koa: {
+    label: 'bare Koa, fixed reply',
+    encrypted: false,
+    listener: () => {
+      const app = new Koa();
+      app.use((ctx) => {
+        ctx.type = 'application/xml';
+        ctx.body = FIXED_REPLY;
+      });
+      return app.callback();
+    },
+  },
+  plain: {
+    label: 'echo bot, plaintext, no sessions',
+    encrypted: false,
+    listener: () => echoBot({ sessionStorage: false }).callback(),
+  },
+  sqlite: {
+    label: 'echo bot, SQLite sessions',
+    encrypted: false,
+    listener: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'zgrobot-bench-'));
+      const robot = new ZgRoBot({
+        token: TOKEN,
+        logger: silentLogger,
+        sessionStorage: new SQLiteStorage(join(dir, 's.sqlite3')),
+      });
+      robot.text((ctx) => {
+        const count = (Number(ctx.wechat.session.count) || 0) + 1;
+        ctx.wechat.session.count = count;
+        return `${ctx.wechat.message.content} #${count}`;
+      });
+      return robot.callback();
+    },
+  },
+  encrypted: {
+    label: 'echo bot, encrypted (safe mode)',
+    encrypted: true,
+    listener: () =>
+      echoBot({ sessionStorage: false, appId: APP_ID, encodingAESKey: AES_KEY }).callback(),
+  },
+};
+
+// Run as a child process: `tsx bench/scenarios.ts <name>` listens on a free port and prints it.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  const name = process.argv[2] ?? '';
+  const scenario = SCENARIOS[name];
+  if (!scenario) {
+    console.error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(', ')}`);
+    process.exit(2);
+  }
+  const server = createServer(scenario.listener());
+  server.keepAliveTimeout = 60_000;
+  // The parent asks for CPU time used so far, to compute CPU per request apart from wall time.
+  process.on('SIGUSR2', () => {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`CPU ${user + system}\n`);
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    if (typeof address === 'object' && address) process.stdout.write(`PORT ${address.port}\n`);
+  });
+}
