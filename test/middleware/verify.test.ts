@@ -108,7 +108,7 @@ describe('verify()', () => {
 
   it('GET echostr in safe mode (a key configured) is answered in plain', async () => {
     const app = botApp({ routes: new Router(), appId: APP_ID, encodingAESKey: AES_KEY });
-    for (const extra of [{}, { encrypt_type: 'aes' }]) {
+    for (const extra of [{}, { encrypt_type: 'aes' }] as Record<string, string>[]) {
       const res = await request(app.callback()).get(
         `/?${query({ signature: good, timestamp: ts, nonce, echostr: 'ECHO', ...extra })}`,
       );
