@@ -65,6 +65,8 @@ export {
 export {
   type BotResponse,
   type BotTarget,
+  type FetchTarget,
+  fetchTransport,
   httpTransport,
   inProcessTransport,
   type Transport,

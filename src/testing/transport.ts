@@ -12,8 +12,16 @@ export interface BotResponse {
 /** Sends one WeChat request to a bot and returns its answer. */
 export type Transport = (request: WechatRequest) => Promise<BotResponse>;
 
-/** What a test client talks to: a robot or Koa app (anything with `callback()`), a Node handler, or a URL. */
-export type BotTarget = string | URL | NodeHandler | { callback(): NodeHandler };
+/** Anything with a fetch-standard `fetch` method: a Hono app, `{ fetch: fetchHandler(robot) }`. */
+export interface FetchTarget {
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+/**
+ * What a test client talks to: a robot or Koa app (anything with `callback()`), a Node handler,
+ * a fetch-standard app (anything with `fetch()`), or the URL of a running bot.
+ */
+export type BotTarget = string | URL | NodeHandler | { callback(): NodeHandler } | FetchTarget;
 
 function fromDispatch(response: DispatchResponse): BotResponse {
   return {
@@ -78,9 +86,36 @@ export function httpTransport(url: string, timeout = 10_000): Transport {
   };
 }
 
+/**
+ * In memory, through a fetch-standard handler (a Hono app, `fetchHandler(robot)`): the request
+ * is a `Request` for `http://localhost{path}?…`.
+ *
+ * @example
+ * ```ts
+ * const send = fetchTransport(honoApp, '/wechat');
+ * ```
+ */
+export function fetchTransport(target: FetchTarget, path = '/'): Transport {
+  return async (request) => {
+    const response = await target.fetch(
+      new Request(`http://localhost${path}?${request.query}`, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+      }),
+    );
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { status: response.status, headers, body: await response.text() };
+  };
+}
+
 /** The transport for a target: HTTP for a URL, in memory for anything else. */
 export function transportFor(target: BotTarget, path?: string): Transport {
   if (typeof target === 'string' || target instanceof URL) return httpTransport(String(target));
-  const handler = typeof target === 'function' ? target : target.callback();
-  return inProcessTransport(handler, path);
+  if (typeof target === 'function') return inProcessTransport(target, path);
+  if ('callback' in target) return inProcessTransport(target.callback(), path);
+  return fetchTransport(target, path);
 }

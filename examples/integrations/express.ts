@@ -1,0 +1,16 @@
+// Express 5. Run: ZGROBOT_TOKEN=tokenhere npx tsx examples/integrations/express.ts
+import { pathToFileURL } from 'node:url';
+import express from 'express';
+import { expressHandler } from '../../src/contrib/express.js';
+import { robot } from './robot.js';
+
+export const app = express();
+app.use(express.json()); // your other routes' parsers may stay: the robot copes with them
+app.get('/health', (_req, res) => {
+  res.send('ok');
+});
+app.all('/wechat', expressHandler(robot));
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  app.listen(Number(process.env.PORT ?? 8080), '127.0.0.1');
+}
