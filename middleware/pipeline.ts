@@ -5,9 +5,16 @@ import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
 import type { SessionStorage } from '../src/session/storage.js';
 import { decrypt } from './decrypt.js';
+import { type DedupeOptions, dedupe } from './dedupe.js';
 import { encrypt } from './encrypt.js';
 import { errorBoundary } from './error-boundary.js';
 import type { ErrorPage } from './error-page.js';
+import {
+  type CustomerServiceClient,
+  type LateReplyMode,
+  lateReply,
+  type SendLateReply,
+} from './late-reply.js';
 import { parse } from './parse.js';
 import { render } from './render.js';
 import { router } from './router.js';
@@ -37,12 +44,32 @@ export interface PipelineConfig {
   errorPage?: ErrorPage;
   /** Your own middleware, run after the message is parsed and before the session loads. */
   middleware?: Middleware[];
+  /**
+   * Retry dedup (on by default, with a memory store): each message is handled once however often
+   * WeChat sends it. `false` turns it off; `{ store }` picks the store (a `RedisDedupeStore` when
+   * several instances serve one account), `window` how long messages are remembered (ms, ≥ 20 000).
+   */
+  dedupe?:
+    | false
+    | Pick<DedupeOptions, 'store' | 'window' | 'retryWindow' | 'storeTimeout' | 'getKey'>;
+  /**
+   * What to do with a reply the handlers produce after the bot answered `success` (past
+   * `replyTimeout` or after `ctx.wechat.defer()`) when no WeChat retry took it. Default:
+   * `'customer-service'` when `client` or `sendLateReply` is given, else `'drop'` (logged).
+   */
+  lateReply?: LateReplyMode;
+  /** The API client late replies are sent with (its 客服 message methods). */
+  client?: CustomerServiceClient;
+  /** Sends a late reply your own way; wins over `client`. */
+  sendLateReply?: SendLateReply;
+  /** Milliseconds from arrival until `ctx.wechat.signal` aborts (default 14 500). */
+  finalDeadline?: number;
   logger?: Logger;
 }
 
 /**
  * All stages in the right order, as one Koa middleware:
- * errorBoundary → verify → encrypt → decrypt → parse → (yours) → session → render → router.
+ * errorBoundary → verify → encrypt → decrypt → parse → dedupe → (yours) → session → render → router.
  *
  * @throws {InvalidEncodingAESKeyError} at once for a malformed EncodingAESKey.
  *
@@ -67,8 +94,17 @@ export function pipeline(config: PipelineConfig): Middleware {
     encrypt({ crypt }),
     decrypt({ crypt, bodyLimit, logger }),
     parse({ bodyLimit, logger }),
-    ...(config.middleware ?? []),
   ];
+  const late = {
+    mode: config.lateReply,
+    client: config.client,
+    send: config.sendLateReply,
+    finalDeadline: config.finalDeadline,
+    logger,
+  };
+  if (config.dedupe === false) stages.push(lateReply(late));
+  else stages.push(dedupe({ ...late, ...config.dedupe, replyTimeout: config.replyTimeout }));
+  stages.push(...(config.middleware ?? []));
   if (config.sessionStorage) {
     stages.push(
       session({ storage: config.sessionStorage, getSessionKey: config.getSessionKey, logger }),

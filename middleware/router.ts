@@ -36,14 +36,27 @@ export function router(routes: Router, options: RouterOptions = {}): Middleware 
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
     await parseInto(ctx, options);
+    // `ctx.wechat.defer()` stops the wait at once; it may even be called before the handlers run.
+    const deferred = new Promise<Outcome>((resolve) => {
+      state.onDefer = () => resolve({ timedOut: true });
+      if (state.deferred) state.onDefer();
+    });
     const running = dispatchSafely(routes, ctx, state);
-    const outcome = await withDeadline(running, replyTimeout);
+    // The deadline counts from the request's arrival, so slow earlier stages eat into it.
+    const budget =
+      Number.isFinite(replyTimeout) && replyTimeout > 0
+        ? Math.max(1, replyTimeout - (Date.now() - state.arrivedAt))
+        : replyTimeout;
+    const outcome = await withDeadline(running, budget, deferred);
+    state.onDefer = undefined;
     if (outcome.timedOut) {
       state.late = running;
       state.reply = new SuccessReply();
-      state.logger.warn(
-        `zgrobot: no reply to a ${state.message?.type} message within ${replyTimeout} ms; answered success, the handler goes on`,
-      );
+      if (!state.deferred) {
+        state.logger.warn(
+          `zgrobot: no reply to a ${state.message?.type} message within ${replyTimeout} ms; answered success, the handler goes on`,
+        );
+      }
     } else {
       state.reply = outcome.value;
     }
@@ -71,17 +84,19 @@ async function dispatchSafely(
 
 type Outcome = { timedOut: false; value: ReplyValue } | { timedOut: true };
 
-async function withDeadline(running: Promise<ReplyValue>, ms: number): Promise<Outcome> {
-  if (!Number.isFinite(ms) || ms <= 0) return { timedOut: false, value: await running };
+async function withDeadline(
+  running: Promise<ReplyValue>,
+  ms: number,
+  deferred: Promise<Outcome>,
+): Promise<Outcome> {
+  const finished = running.then((value): Outcome => ({ timedOut: false, value }));
+  if (!Number.isFinite(ms) || ms <= 0) return Promise.race([finished, deferred]);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<Outcome>((resolve) => {
     timer = setTimeout(() => resolve({ timedOut: true }), ms);
   });
   try {
-    return await Promise.race([
-      running.then((value): Outcome => ({ timedOut: false, value })),
-      deadline,
-    ]);
+    return await Promise.race([finished, deadline, deferred]);
   } finally {
     clearTimeout(timer);
   }

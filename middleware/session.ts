@@ -14,7 +14,7 @@ export interface SessionOptions {
    * one storage from sharing a user's session.
    */
   getSessionKey?: (message: AnyMessage) => string;
-  /** How long to wait for the storage to load a session before going on without it (ms). */
+  /** How long to wait for the storage to load (or save) a session before going on without it (ms). */
   loadTimeout?: number;
   logger?: Logger;
 }
@@ -62,7 +62,8 @@ export function session(options: SessionOptions): Middleware {
       const data: SessionData = state.session;
       if (JSON.stringify(data) === before) return;
       try {
-        await storage.set(key, data);
+        // Bounded too: a stalled storage must not hold the answer back.
+        await withTimeout(storage.set(key, data), loadTimeout);
       } catch (error) {
         state.logger.warn(`zgrobot: could not save the session of ${key}: ${reason(error)}`);
       }

@@ -30,7 +30,37 @@ export interface WechatState<M = AnyMessage> {
   late: Promise<ReplyValue> | undefined;
   /** Set when a handler threw; the reply is then `success` and the session is not saved. */
   handlerError: unknown;
+  /**
+   * Aborted at the final deadline, when WeChat has given up on every try of this message: by
+   * default {@link DEFAULT_FINAL_DEADLINE} (14.5 s) after it arrived (tries at about 0, 5 and 10 s,
+   * the last answered within `replyTimeout`). Past it, a reply reaches the user only as a
+   * customer-service message (`lateReply: 'customer-service'`); pass it to `fetch` and the like
+   * to stop work nobody will see.
+   *
+   * @example
+   * ```ts
+   * robot.text(async (ctx) => (await fetch(url, { signal: ctx.wechat.signal })).text());
+   * ```
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Says "I will answer later": the bot answers `success` at once instead of waiting for the
+   * reply deadline; what the handler finally returns is sent as a customer-service message when
+   * `lateReply` is `'customer-service'`, or logged and dropped.
+   *
+   * @example
+   * ```ts
+   * robot.text(async (ctx) => {
+   *   ctx.wechat.defer();
+   *   return await slowAnswer(ctx.wechat.message.content); // sent with the 客服 API
+   * });
+   * ```
+   */
+  defer(): void;
 }
+
+/** Milliseconds from a message's arrival until WeChat has given up on all three tries. */
+export const DEFAULT_FINAL_DEADLINE = 14_500;
 
 /** A Koa context carrying zgrobot's state: what every handler receives. */
 export type WechatContext<M = AnyMessage> = ParameterizedContext & {
@@ -44,6 +74,16 @@ export type PipelineState = Omit<WechatState, 'message'> & {
   body: string | undefined;
   /** Set by `render()` so `router()` knows not to render on its own. */
   renderInstalled: boolean;
+  /** When the request arrived (`Date.now()`), for the deadlines. */
+  arrivedAt: number;
+  /** Milliseconds after `arrivedAt` at which `signal` aborts. */
+  finalDeadline: number;
+  /** Set by `defer()`. */
+  deferred: boolean;
+  /** Called by `defer()`; set by `router()` to stop waiting for the handlers. */
+  onDefer: (() => void) | undefined;
+  /** The signal once made (made on first read of `signal`). */
+  signalCache: AbortSignal | undefined;
 };
 
 type Carrier = { wechat?: PipelineState };
@@ -53,7 +93,7 @@ export function stateOf(ctx: ParameterizedContext, logger?: Logger): PipelineSta
   const carrier = ctx as unknown as Carrier;
   let state = carrier.wechat;
   if (state === undefined) {
-    state = {
+    const created: PipelineState = {
       message: undefined,
       session: {},
       reply: undefined,
@@ -65,7 +105,25 @@ export function stateOf(ctx: ParameterizedContext, logger?: Logger): PipelineSta
       handlerError: undefined,
       body: undefined,
       renderInstalled: false,
+      arrivedAt: Date.now(),
+      finalDeadline: DEFAULT_FINAL_DEADLINE,
+      deferred: false,
+      onDefer: undefined,
+      signalCache: undefined,
+      get signal(): AbortSignal {
+        created.signalCache ??= AbortSignal.timeout(
+          Math.max(0, created.arrivedAt + created.finalDeadline - Date.now()),
+        );
+        return created.signalCache;
+      },
+      // An arrow, so `const { defer } = ctx.wechat` works too.
+      defer: () => {
+        if (created.deferred) return;
+        created.deferred = true;
+        created.onDefer?.();
+      },
     };
+    state = created;
     carrier.wechat = state;
   } else if (logger) {
     state.logger = logger;

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { LateReplyMode } from '../middleware/late-reply.js';
 import { MessageCrypt } from './crypto/message-crypt.js';
+import type { DedupeStore } from './dedupe/store.js';
 import type { SessionStorage } from './session/storage.js';
 
 /** The settings of a robot. Every field has the seed's default. */
@@ -29,6 +31,20 @@ export interface ConfigValues {
   replyTimeout: number;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   bodyLimit: number;
+  /**
+   * Retry dedup: `undefined` (the default) dedups in memory; `{ store }` picks the store (a
+   * `RedisDedupeStore` for several instances), `window` the memory in ms (≥ 20 000); `false` off.
+   */
+  dedupe: false | { store?: DedupeStore; window?: number } | undefined;
+  /**
+   * A reply the handlers produce after the bot answered `success` and that no retry took:
+   * `'customer-service'` sends it with `robot.client` (made from `appId`/`appSecret`), `'drop'`
+   * logs it. `undefined` (the default): `'customer-service'` when `appId` and `appSecret` are set
+   * (or a `robot.client` exists), else `'drop'`.
+   */
+  lateReply: LateReplyMode | undefined;
+  /** Milliseconds from a message's arrival until `ctx.wechat.signal` aborts (default 14 500). */
+  finalDeadline: number;
 }
 
 /** The seed's key for each setting (`config['HOST']`) and ours. */
@@ -43,6 +59,9 @@ const SEED_KEYS: Record<string, keyof ConfigValues> = {
   ENCODING_AES_KEY: 'encodingAESKey',
   REPLY_TIMEOUT: 'replyTimeout',
   BODY_LIMIT: 'bodyLimit',
+  DEDUPE: 'dedupe',
+  LATE_REPLY: 'lateReply',
+  FINAL_DEADLINE: 'finalDeadline',
 };
 const KEYS = new Set<string>(Object.values(SEED_KEYS));
 
@@ -58,6 +77,9 @@ export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
   encodingAESKey: undefined,
   replyTimeout: 4500,
   bodyLimit: 1024 * 1024,
+  dedupe: undefined,
+  lateReply: undefined,
+  finalDeadline: 14_500,
 });
 
 /** What `fromObject` accepts: our names or the seed's upper-case ones. */
@@ -85,6 +107,9 @@ export class Config implements ConfigValues {
   appSecret: string | undefined = DEFAULT_CONFIG.appSecret;
   replyTimeout: number = DEFAULT_CONFIG.replyTimeout;
   bodyLimit: number = DEFAULT_CONFIG.bodyLimit;
+  dedupe: false | { store?: DedupeStore; window?: number } | undefined = DEFAULT_CONFIG.dedupe;
+  lateReply: LateReplyMode | undefined = DEFAULT_CONFIG.lateReply;
+  finalDeadline: number = DEFAULT_CONFIG.finalDeadline;
   #encodingAESKey: string | undefined;
 
   constructor(values: ConfigInput = {}) {
@@ -133,15 +158,16 @@ export class Config implements ConfigValues {
   /**
    * A config from the environment: `ZGROBOT_TOKEN`, `ZGROBOT_APP_ID`, `ZGROBOT_APP_SECRET`,
    * `ZGROBOT_ENCODING_AES_KEY`, `ZGROBOT_HOST`, `ZGROBOT_PORT`, `ZGROBOT_REPLY_TIMEOUT`,
-   * `ZGROBOT_BODY_LIMIT`, and `ZGROBOT_SESSION_STORAGE=false` to turn sessions off.
+   * `ZGROBOT_BODY_LIMIT`, `ZGROBOT_LATE_REPLY`, `ZGROBOT_FINAL_DEADLINE`,
+   * `ZGROBOT_SESSION_STORAGE=false` to turn sessions off and `ZGROBOT_DEDUPE=false` to turn dedup off.
    */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     const config = new Config();
     for (const [seedName, key] of Object.entries(SEED_KEYS)) {
       const value = env[`ZGROBOT_${seedName}`];
       if (value === undefined || value === '') continue;
-      if (key === 'sessionStorage') {
-        if (value === 'false') config.sessionStorage = false;
+      if (key === 'sessionStorage' || key === 'dedupe') {
+        if (value === 'false') config[key] = false;
         continue;
       }
       config.#set(key, value);
@@ -162,6 +188,9 @@ export class Config implements ConfigValues {
       encodingAESKey: this.encodingAESKey ? '***' : undefined,
       replyTimeout: this.replyTimeout,
       bodyLimit: this.bodyLimit,
+      dedupe: this.dedupe === false ? false : (this.dedupe?.store?.constructor.name ?? 'memory'),
+      lateReply: this.lateReply,
+      finalDeadline: this.finalDeadline,
     };
   }
 
@@ -169,6 +198,7 @@ export class Config implements ConfigValues {
     switch (key) {
       case 'port':
       case 'replyTimeout':
+      case 'finalDeadline':
       case 'bodyLimit': {
         const number = Number(value);
         if (!Number.isFinite(number) || number < 0)
@@ -181,6 +211,20 @@ export class Config implements ConfigValues {
           throw new TypeError('config sessionStorage must be a SessionStorage or false');
         }
         this.sessionStorage = value === null ? undefined : (value as SessionStorage | false);
+        return;
+      case 'dedupe':
+        if (value !== false && value !== null && typeof value !== 'object') {
+          throw new TypeError('config dedupe must be false or { store, window }');
+        }
+        this.dedupe = value === null ? undefined : (value as ConfigValues['dedupe']);
+        return;
+      case 'lateReply':
+        if (value !== null && value !== 'customer-service' && value !== 'drop') {
+          throw new TypeError(
+            `config lateReply must be 'customer-service' or 'drop', got ${String(value)}`,
+          );
+        }
+        this.lateReply = value === null ? undefined : value;
         return;
       case 'encodingAESKey':
         this.encodingAESKey = value === null ? undefined : String(value);

@@ -12,19 +12,40 @@
  * @module
  */
 export { type DecryptOptions, decrypt } from '../middleware/decrypt.js';
+export {
+  DEFAULT_DEDUPE_WINDOW,
+  DEFAULT_RETRY_WINDOW,
+  type DedupeOptions,
+  dedupe,
+  dedupeKey,
+  MIN_DEDUPE_WINDOW,
+} from '../middleware/dedupe.js';
 export { type EncryptOptions, encrypt } from '../middleware/encrypt.js';
 export { errorBoundary } from '../middleware/error-boundary.js';
 export { defaultErrorPage, type ErrorPage, escapeHtml } from '../middleware/error-page.js';
+export {
+  type CustomerServiceClient,
+  type LateReplyMode,
+  type LateReplyOptions,
+  lateReply,
+  type SendLateReply,
+  sendAsCustomerMessage,
+} from '../middleware/late-reply.js';
 export { type ParseOptions, parse } from '../middleware/parse.js';
 export { type PipelineConfig, pipeline } from '../middleware/pipeline.js';
 export { render } from '../middleware/render.js';
 export { DEFAULT_REPLY_TIMEOUT, type RouterOptions, router } from '../middleware/router.js';
 export { type FilterRule, type Handler, type RouteMethods, Router } from '../middleware/routes.js';
 export { defaultSessionKey, type SessionOptions, session } from '../middleware/session.js';
-export type { WechatContext, WechatState } from '../middleware/state.js';
+export {
+  DEFAULT_FINAL_DEADLINE,
+  type WechatContext,
+  type WechatState,
+} from '../middleware/state.js';
 export { type VerifyOptions, verify } from '../middleware/verify.js';
 export { Config, type ConfigInput, type ConfigValues, DEFAULT_CONFIG } from './config.js';
 export * from './crypto/index.js';
+export * from './dedupe/index.js';
 export * from './errors.js';
 export { enablePrettyLogging, type Logger, type LogLevel, silentLogger } from './logger.js';
 export * from './messages/index.js';

@@ -1,0 +1,207 @@
+import type { Middleware } from 'koa';
+import { PipelineError } from '../src/errors.js';
+import type { Logger } from '../src/logger.js';
+import type { AnyMessage } from '../src/messages/types.js';
+import { coerceReply, type ReplyValue } from '../src/replies/coerce.js';
+import type { Reply } from '../src/replies/replies.js';
+import { type PipelineState, stateOf } from './state.js';
+
+/**
+ * What happens to a reply the handlers produced after the bot already answered `success` (past
+ * `replyTimeout`, or after `ctx.wechat.defer()`), when no WeChat retry took it:
+ * `'customer-service'` sends it with the 客服 message API; `'drop'` logs it and drops it.
+ */
+export type LateReplyMode = 'customer-service' | 'drop';
+
+/**
+ * The customer-service (客服) methods a late reply is sent with. zgrobot's `Client` fits as is;
+ * so does any object with these methods.
+ */
+export interface CustomerServiceClient {
+  sendTextMessage(userId: string, content: string): Promise<unknown>;
+  sendImageMessage(userId: string, mediaId: string): Promise<unknown>;
+  sendVoiceMessage(userId: string, mediaId: string): Promise<unknown>;
+  sendVideoMessage(
+    userId: string,
+    mediaId: string,
+    title?: string,
+    description?: string,
+  ): Promise<unknown>;
+  sendMusicMessage(
+    userId: string,
+    url: string,
+    hqUrl: string,
+    thumbMediaId: string,
+    title?: string,
+    description?: string,
+  ): Promise<unknown>;
+  sendArticleMessage(
+    userId: string,
+    articles: { title: string; description?: string; url?: string; picurl?: string }[],
+  ): Promise<unknown>;
+}
+
+/** Sends a late reply your own way (a queue, another API); `message` is what it answers. */
+export type SendLateReply = (reply: Reply, message: AnyMessage) => Promise<unknown>;
+
+/** Options of {@link lateReply} (and of the late replies of `dedupe()`). */
+export interface LateReplyOptions {
+  /** Default: `'customer-service'` when `client` or `send` is given, else `'drop'`. */
+  mode?: LateReplyMode;
+  /** The API client to send with (`robot.client`, `new Client(…)`). */
+  client?: CustomerServiceClient;
+  /** Or a function of your own; it wins over `client`. */
+  send?: SendLateReply;
+  /** Milliseconds from arrival until `ctx.wechat.signal` aborts (default 14 500). */
+  finalDeadline?: number;
+  logger?: Logger;
+}
+
+/** Delivers one late reply; made once per pipeline by {@link latePusher}. */
+export type LatePusher = (reply: Reply, message: AnyMessage, logger: Logger) => Promise<void>;
+
+/**
+ * Sends `reply` to the user who sent `message` with the 客服 message API, by reply kind: text,
+ * image, voice, video, music (an empty thumbnail when the reply has none), news (the articles,
+ * as a `news` customer message). Resolves `false` for replies that cannot be sent this way
+ * (`success`, `transfer_customer_service`).
+ *
+ * @example
+ * ```ts
+ * await sendAsCustomerMessage(client, new TextReply({ message, content: '久等了' }), message);
+ * ```
+ */
+export async function sendAsCustomerMessage(
+  client: CustomerServiceClient,
+  reply: Reply,
+  message: Pick<AnyMessage, 'source'>,
+): Promise<boolean> {
+  const user = reply.type === 'success' ? message.source : reply.target || message.source;
+  switch (reply.type) {
+    case 'text':
+      await client.sendTextMessage(user, reply.content);
+      return true;
+    case 'image':
+      await client.sendImageMessage(user, reply.mediaId);
+      return true;
+    case 'voice':
+      await client.sendVoiceMessage(user, reply.mediaId);
+      return true;
+    case 'video':
+      await client.sendVideoMessage(user, reply.mediaId, reply.title, reply.description);
+      return true;
+    case 'music':
+      await client.sendMusicMessage(
+        user,
+        reply.url,
+        reply.hqUrl,
+        reply.thumbMediaId ?? '',
+        reply.title,
+        reply.description,
+      );
+      return true;
+    case 'news':
+      await client.sendArticleMessage(
+        user,
+        reply.articles.map((a) => ({
+          title: a.title,
+          description: a.description,
+          url: a.url,
+          picurl: a.img,
+        })),
+      );
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Makes the function that delivers late replies from the options.
+ *
+ * @throws {PipelineError} for `mode: 'customer-service'` with neither `client` nor `send`.
+ */
+export function latePusher(options: LateReplyOptions = {}): LatePusher {
+  const { client, send } = options;
+  const mode = options.mode ?? (client || send ? 'customer-service' : 'drop');
+  if (mode === 'customer-service' && !client && !send) {
+    throw new PipelineError(
+      "lateReply: 'customer-service' needs a client (appId and appSecret) or a send function",
+    );
+  }
+  if (mode !== 'customer-service' && mode !== 'drop') {
+    throw new PipelineError(
+      `lateReply must be 'customer-service' or 'drop', got ${JSON.stringify(mode)}`,
+    );
+  }
+  return async (reply, message, logger) => {
+    const what = `late ${reply.type} reply to ${message.source} (a ${message.type} message)`;
+    if (mode === 'drop') {
+      logger.warn(`zgrobot: dropped the ${what}: no retry took it and lateReply is 'drop'`);
+      return;
+    }
+    try {
+      if (send) {
+        await send(reply, message);
+      } else if (client && !(await sendAsCustomerMessage(client, reply, message))) {
+        logger.warn(`zgrobot: dropped the ${what}: a customer-service message cannot carry it`);
+        return;
+      }
+      logger.info(`zgrobot: sent the ${what} as a customer-service message`);
+    } catch (error) {
+      logger.error(`zgrobot: could not send the ${what} as a customer-service message`, error);
+    }
+  };
+}
+
+/**
+ * The reply object of a late handler result, or `undefined` for none (or for a value that is not
+ * a reply, which is logged).
+ */
+export function lateReplyOf(
+  value: ReplyValue,
+  message: AnyMessage,
+  logger: Logger,
+): Reply | undefined {
+  try {
+    return coerceReply(value, message);
+  } catch (error) {
+    logger.error(`zgrobot: cannot render the late reply to a ${message.type} message`, error);
+    return undefined;
+  }
+}
+
+/**
+ * Delivers late replies when the pipeline runs without dedup (`dedupe: false`): as soon as the
+ * handlers finish, their reply is sent as a customer-service message (or dropped, per `mode`).
+ * With dedup on, `dedupe()` does this itself, after giving WeChat's retries the first chance.
+ *
+ * @example
+ * ```ts
+ * app.use(verify({ token })).use(parse()).use(lateReply({ client })).use(render()).use(router(routes));
+ * ```
+ */
+export function lateReply(options: LateReplyOptions = {}): Middleware {
+  const push = latePusher(options);
+  return async (ctx, next) => {
+    const state = stateOf(ctx, options.logger);
+    if (options.finalDeadline !== undefined) state.finalDeadline = options.finalDeadline;
+    await next();
+    whenLate(state, (reply, message) => push(reply, message, state.logger));
+  };
+}
+
+/** Calls `deliver` with the late reply once the handlers finish, if they ran late. */
+export function whenLate(
+  state: PipelineState,
+  deliver: (reply: Reply, message: AnyMessage) => Promise<void>,
+): void {
+  const { late, message } = state;
+  if (!late || !message) return;
+  void late.then(async (value) => {
+    const reply = lateReplyOf(value, message, state.logger);
+    if (reply && reply.type !== 'success' && state.handlerError === undefined) {
+      await deliver(reply, message);
+    }
+  });
+}
