@@ -1,0 +1,210 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Config, DEFAULT_CONFIG } from '../src/config.js';
+import { InvalidEncodingAESKeyError } from '../src/errors.js';
+import { MemoryStorage } from '../src/session/memory.js';
+import { AES_KEY } from './support/wechat.js';
+
+describe('Config defaults (seed §11.1)', () => {
+  it('match the seed', () => {
+    const config = new Config();
+    expect({
+      token: config.token,
+      server: config.server,
+      host: config.host,
+      port: config.port,
+      sessionStorage: config.sessionStorage,
+      appId: config.appId,
+      appSecret: config.appSecret,
+      encodingAESKey: config.encodingAESKey,
+    }).toEqual({
+      token: undefined,
+      server: 'auto',
+      host: '127.0.0.1',
+      port: 8888,
+      sessionStorage: undefined,
+      appId: undefined,
+      appSecret: undefined,
+      encodingAESKey: undefined,
+    });
+    expect(config.replyTimeout).toBe(4500);
+    expect(config.bodyLimit).toBe(1024 * 1024);
+    expect(Object.isFrozen(DEFAULT_CONFIG)).toBe(true);
+  });
+});
+
+describe('Config.fromObject', () => {
+  it("reads the seed's upper-case keys", () => {
+    const config = new Config().fromObject({
+      TOKEN: 't',
+      HOST: '0.0.0.0',
+      PORT: '80',
+      APP_ID: 'wx1',
+      APP_SECRET: 's',
+      ENCODING_AES_KEY: AES_KEY,
+      SERVER: 'auto',
+      SESSION_STORAGE: false,
+    });
+    expect(config).toMatchObject({
+      token: 't',
+      host: '0.0.0.0',
+      port: 80,
+      appId: 'wx1',
+      appSecret: 's',
+      encodingAESKey: AES_KEY,
+      sessionStorage: false,
+    });
+  });
+
+  it('reads camelCase keys and ignores unknown ones', () => {
+    const storage = new MemoryStorage();
+    const config = new Config({
+      token: 't',
+      appId: 'wx2',
+      port: 8080,
+      sessionStorage: storage,
+      replyTimeout: 1000,
+      somethingElse: 1,
+      host_lower: 'x',
+    });
+    expect(config).toMatchObject({ token: 't', appId: 'wx2', port: 8080, replyTimeout: 1000 });
+    expect(config.sessionStorage).toBe(storage);
+    expect(config).not.toHaveProperty('somethingElse');
+  });
+
+  it("reads the static fields of a class, like the seed's from_object(MyConfig)", () => {
+    // biome-ignore lint/complexity/noStaticOnlyClass: the seed's own shape, on purpose.
+    class MyConfig {
+      static HOST = '0.0.0.0';
+      static PORT = 80;
+    }
+    expect(new Config().fromObject(MyConfig)).toMatchObject({ host: '0.0.0.0', port: 80 });
+  });
+
+  it('update() sets several values; undefined leaves a value alone', () => {
+    const config = new Config({ token: 'a' });
+    config.update({ host: '0.0.0.0', port: 80, token: undefined });
+    expect(config).toMatchObject({ token: 'a', host: '0.0.0.0', port: 80 });
+  });
+
+  it.each([
+    [{ port: 'eighty' }],
+    [{ PORT: -1 }],
+    [{ replyTimeout: Number.NaN }],
+    [{ sessionStorage: 'sqlite' }],
+    [{ SESSION_STORAGE: {} }],
+  ])('refuses %j', (values) => {
+    expect(() => new Config(values)).toThrow(TypeError);
+  });
+
+  it('a malformed EncodingAESKey throws InvalidEncodingAESKeyError when it is set', () => {
+    expect(() => new Config({ encodingAESKey: 'too short' })).toThrow(InvalidEncodingAESKeyError);
+    expect(() => new Config().fromObject({ ENCODING_AES_KEY: `${AES_KEY}x` })).toThrow(
+      InvalidEncodingAESKeyError,
+    );
+    const config = new Config();
+    expect(() => {
+      config.encodingAESKey = '!'.repeat(43);
+    }).toThrow(InvalidEncodingAESKeyError);
+    config.encodingAESKey = AES_KEY;
+    expect(config.encodingAESKey).toBe(AES_KEY);
+    config.encodingAESKey = '';
+    expect(config.encodingAESKey).toBeUndefined();
+  });
+
+  it('toJSON masks the secrets', () => {
+    const json = new Config({ token: 'tok', appSecret: 'sec', encodingAESKey: AES_KEY }).toJSON();
+    expect(JSON.stringify(json)).not.toMatch(/tok"|sec"|abcdefghij/);
+    expect(json).toMatchObject({ token: '***', appSecret: '***', encodingAESKey: '***' });
+  });
+});
+
+describe('Config.fromEnv', () => {
+  it('reads ZGROBOT_* variables', () => {
+    const config = Config.fromEnv({
+      ZGROBOT_TOKEN: 'env-token',
+      ZGROBOT_APP_ID: 'wx-env',
+      ZGROBOT_APP_SECRET: 'env-secret',
+      ZGROBOT_ENCODING_AES_KEY: AES_KEY,
+      ZGROBOT_HOST: '0.0.0.0',
+      ZGROBOT_PORT: '9999',
+      ZGROBOT_REPLY_TIMEOUT: '3000',
+      ZGROBOT_BODY_LIMIT: '2048',
+      ZGROBOT_SESSION_STORAGE: 'false',
+    });
+    expect(config).toMatchObject({
+      token: 'env-token',
+      appId: 'wx-env',
+      appSecret: 'env-secret',
+      encodingAESKey: AES_KEY,
+      host: '0.0.0.0',
+      port: 9999,
+      replyTimeout: 3000,
+      bodyLimit: 2048,
+      sessionStorage: false,
+    });
+  });
+
+  it('empty variables and other values of SESSION_STORAGE are ignored', () => {
+    const config = Config.fromEnv({ ZGROBOT_TOKEN: '', ZGROBOT_SESSION_STORAGE: 'sqlite' });
+    expect(config.token).toBeUndefined();
+    expect(config.sessionStorage).toBeUndefined();
+  });
+
+  it('a bad key in the environment throws at once', () => {
+    expect(() => Config.fromEnv({ ZGROBOT_ENCODING_AES_KEY: 'bad' })).toThrow(
+      InvalidEncodingAESKeyError,
+    );
+  });
+});
+
+describe('Config.fromFile', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'zgrobot-config-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a JSON file with seed keys', async () => {
+    const file = join(dir, 'config.json');
+    await writeFile(
+      file,
+      JSON.stringify({ TOKEN: 'json', HOST: '0.0.0.0', PORT: 80, appId: 'wx' }),
+    );
+    expect(await new Config().fromFile(file)).toMatchObject({
+      token: 'json',
+      host: '0.0.0.0',
+      port: 80,
+      appId: 'wx',
+    });
+  });
+
+  it('an .mjs module: default export', async () => {
+    const file = join(dir, 'default.mjs');
+    await writeFile(file, "export default { TOKEN: 'mjs', PORT: 81 };\n");
+    expect(await new Config().fromFile(file)).toMatchObject({ token: 'mjs', port: 81 });
+  });
+
+  it('an .mjs module: named exports, like a config.py', async () => {
+    const file = join(dir, 'named.mjs');
+    await writeFile(file, "export const HOST = '0.0.0.0';\nexport const PORT = 82;\n");
+    expect(await new Config().fromFile(file)).toMatchObject({ host: '0.0.0.0', port: 82 });
+  });
+
+  it('a .ts module', async () => {
+    const file = join(dir, 'config.ts');
+    await writeFile(
+      file,
+      "const config: { TOKEN: string; APP_ID: string } = { TOKEN: 'ts', APP_ID: 'wx-ts' };\nexport default config;\n",
+    );
+    expect(await new Config().fromFile(file)).toMatchObject({ token: 'ts', appId: 'wx-ts' });
+  });
+
+  it('a missing file rejects', async () => {
+    await expect(new Config().fromFile(join(dir, 'missing.json'))).rejects.toThrow();
+  });
+});
