@@ -22,6 +22,7 @@ describe('MemoryDedupeStore', () => {
   });
 
   it('refuses a max that is not a positive whole number', () => {
-    for (const max of [0, -1, 1.5]) expect(() => new MemoryDedupeStore({ max })).toThrow(RangeError);
+    for (const max of [0, -1, 1.5])
+      expect(() => new MemoryDedupeStore({ max })).toThrow(RangeError);
   });
 });
