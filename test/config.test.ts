@@ -95,8 +95,8 @@ describe('Config.fromObject', () => {
     [{ replyTimeout: Number.NaN }],
     [{ sessionStorage: 'sqlite' }],
     [{ SESSION_STORAGE: {} }],
-  ])('refuses %j', (values) => {
-    expect(() => new Config(values)).toThrow(TypeError);
+  ] as Record<string, unknown>[][])('refuses %j', (values) => {
+    expect(() => new Config().fromObject(values)).toThrow(TypeError);
   });
 
   it('a malformed EncodingAESKey throws InvalidEncodingAESKeyError when it is set', () => {

@@ -1,0 +1,31 @@
+/**
+ * 多次回复 (seed 2.5): answer once through the customer-service (客服) API, then once more with
+ * the passive reply. Needs the account's AppID and AppSecret:
+ *
+ *   ZGROBOT_APP_ID=wx… ZGROBOT_APP_SECRET=… npx tsx examples/multiple-replies.ts
+ *
+ * `WECHAT_API_BASE` points the client at another API host (a proxy, or the tests' fake server).
+ */
+import { Client } from '../src/client/index.js';
+import { ZgRoBot } from '../src/index.js';
+
+const robot = new ZgRoBot({ token: process.env.ZGROBOT_TOKEN ?? 'tokenhere' });
+
+const { appId, appSecret } = robot.config;
+if (!appId || !appSecret) {
+  console.error('Set ZGROBOT_APP_ID and ZGROBOT_APP_SECRET (你的 AppID 和 AppSecret).');
+  process.exit(2);
+}
+const client = new Client({ appId, appSecret, baseUrl: process.env.WECHAT_API_BASE });
+
+robot.filter('多次回复', async (ctx) => {
+  const { kf_list } = await client.getCustomServiceAccountList();
+  await client.sendTextMessage(
+    ctx.wechat.message.source,
+    '这是客服发的消息',
+    kf_list[0]?.kf_account,
+  );
+  return '这是第二次回复哦';
+});
+
+await robot.run({ port: Number(process.env.PORT ?? 8888) });

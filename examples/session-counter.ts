@@ -1,0 +1,26 @@
+/**
+ * Session (seed 1.3, 6.2): counts each user's messages in `ctx.wechat.session`, a plain object
+ * kept per account and user. Sessions are on by default, in `zgrobot_session.sqlite3` in the
+ * working directory; pass `sessionStorage` to keep them elsewhere, or `false` to turn them off.
+ *
+ *   npx tsx examples/session-counter.ts
+ */
+import { ZgRoBot } from '../src/index.js';
+
+const robot = new ZgRoBot({ token: process.env.ZGROBOT_TOKEN ?? 'tokenhere' });
+
+robot.subscribe(() => 'Hello!');
+
+robot.filter('first', (ctx) => {
+  if ('first' in ctx.wechat.session) return '你之前给我发过消息';
+  ctx.wechat.session.first = true;
+  return '你之前没给我发过消息';
+});
+
+robot.text((ctx) => {
+  const count = (Number(ctx.wechat.session.count) || 0) + 1;
+  ctx.wechat.session.count = count;
+  return `Hello! You have sent ${count} messages to me`;
+});
+
+await robot.run({ port: Number(process.env.PORT ?? 8888) });
