@@ -5,10 +5,13 @@ import type { XmlElement } from './types.js';
 // Values stay strings (MsgId exceeds 2^53; a nickname of "007" must not become 7). DOCTYPEs are
 // refused before parsing, so only the five predefined XML entities can ever be expanded: no entity
 // can inflate a body or reach a file. Whitespace is kept because it is content.
+// `htmlEntities` is what makes fast-xml-parser decode character references (`&#60;`, `&#x41;`),
+// which XML requires; it also knows a few fixed HTML names (`&nbsp;`), harmless constants.
 const parser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   processEntities: true,
+  htmlEntities: true,
   trimValues: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
