@@ -240,6 +240,24 @@ describe('parseMessage: messages', () => {
     expect(message.content).toBe('  a <b> & c  ');
   });
 
+  it('character references are decoded; an escaped one is not decoded twice; CDATA is literal', () => {
+    const message = parseMessage(
+      `<xml>${HEAD('text')}<Content>&#60;&#x41;&#128512; &amp;#60; <![CDATA[&#60;&lt;]]></Content></xml>`,
+    ) as { content: string };
+    expect(message.content).toBe('<A😀 &#60; &#60;&lt;');
+  });
+
+  it('empty elements read as empty strings', () => {
+    for (const content of [
+      '<Content></Content>',
+      '<Content/>',
+      '<Content><![CDATA[]]></Content>',
+    ]) {
+      const message = parseMessage(`<xml>${HEAD('text')}${content}</xml>`) as { content: string };
+      expect(message.content).toBe('');
+    }
+  });
+
   it('unknown MsgType → unknown, raw and fields kept', () => {
     const xml = `<xml>${HEAD('miniprogrampage')}<Title><![CDATA[小程序]]></Title><AppId><![CDATA[wx123]]></AppId><MsgId>1234567890123456</MsgId></xml>`;
     const message = parseMessage(xml);
