@@ -24,6 +24,8 @@ export interface TestClientOptions extends WechatCredentials {
   account?: string;
   /** The path requests go to when the target is in memory (default `/`). */
   path?: string;
+  /** For a URL target: how long to wait for the bot, in ms (default 10 000). */
+  timeout?: number;
 }
 
 /** An event's wire name (`'subscribe'`, `'click'`, `'scancode_push'`, …). */
@@ -133,7 +135,7 @@ export interface TestClient extends Omit<KindHelpers, Positional> {
  * ```
  */
 export function createTestClient(target: BotTarget, options: TestClientOptions): TestClient {
-  const send = transportFor(target, options.path);
+  const send = transportFor(target, options.path, options.timeout);
   const crypt = cryptFor(options);
   const envelope: MessageEnvelope = {
     source: options.openid ?? 'o_zgrobot_test_user',

@@ -61,7 +61,7 @@ export class BotUnreachableError extends WechatError {
           ? 'host not found'
           : code === 'TIMEOUT'
             ? 'no answer in time'
-            : (code ?? (cause instanceof Error ? cause.message : String(cause)));
+            : (code ?? innermostMessage(cause));
     super(`cannot reach ${url}: ${reason}`, { status: 502, cause });
     this.code = code;
   }
@@ -75,4 +75,14 @@ function errorCode(error: unknown): string | undefined {
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** The message of the deepest `cause`: undici's "fetch failed" says less than what caused it. */
+function innermostMessage(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    message = e.message;
+    e = e.cause;
+  }
+  return message;
 }

@@ -113,8 +113,10 @@ export function fetchTransport(target: FetchTarget, path = '/'): Transport {
 }
 
 /** The transport for a target: HTTP for a URL, in memory for anything else. */
-export function transportFor(target: BotTarget, path?: string): Transport {
-  if (typeof target === 'string' || target instanceof URL) return httpTransport(String(target));
+export function transportFor(target: BotTarget, path?: string, timeout?: number): Transport {
+  if (typeof target === 'string' || target instanceof URL) {
+    return httpTransport(String(target), timeout);
+  }
   if (typeof target === 'function') return inProcessTransport(target, path);
   if ('callback' in target) return inProcessTransport(target.callback(), path);
   return fetchTransport(target, path);

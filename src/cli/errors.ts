@@ -1,0 +1,66 @@
+import { WeChatApiError } from '../client/errors.js';
+import { DecryptError, SignatureError, WechatError } from '../errors.js';
+import {
+  BotUnreachableError,
+  InvalidReplyError,
+  UnexpectedStatusError,
+} from '../testing/errors.js';
+
+/**
+ * A mistake in how the CLI was called: unknown command, missing argument, bad value. Exits 2
+ * and points at `--help`.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  /** The command whose `--help` to point at. */
+  readonly command: string | undefined;
+  constructor(message: string, command?: string) {
+    super(message);
+    this.command = command;
+  }
+}
+
+/** A failure the CLI reports as one line (exit 1), no stack. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** The one line the CLI prints for an error, and its exit code. */
+export function describeError(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof UsageError) {
+    const help = error.command ? `zgrobot ${error.command} --help` : 'zgrobot --help';
+    return { message: `${error.message} (see ${help})`, exitCode: 2 };
+  }
+  if (isParseArgsError(error)) return { message: `${error.message} (see --help)`, exitCode: 2 };
+  if (error instanceof UnexpectedStatusError) {
+    const message =
+      error.status === 403
+        ? 'the bot refused the signature (HTTP 403): the token does not match the bot’s'
+        : `the bot answered HTTP ${error.status}${error.body ? `: ${oneLine(error.body)}` : ''}`;
+    return { message, exitCode: 1 };
+  }
+  if (error instanceof BotUnreachableError || error instanceof InvalidReplyError) {
+    return { message: error.message, exitCode: 1 };
+  }
+  if (error instanceof SignatureError) return { message: error.message, exitCode: 1 };
+  if (error instanceof DecryptError) {
+    return { message: `the reply cannot be decrypted: ${error.message}`, exitCode: 1 };
+  }
+  if (error instanceof WeChatApiError) {
+    return { message: `WeChat API error ${error.errcode}: ${error.errmsg}`, exitCode: 1 };
+  }
+  if (error instanceof CliError || error instanceof WechatError) {
+    return { message: error.message, exitCode: 1 };
+  }
+  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
+}
+
+function isParseArgsError(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}

@@ -1,0 +1,224 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { FieldSpec } from '../messages/fields.js';
+import {
+  isMessageType,
+  MESSAGE_KINDS,
+  MESSAGE_TYPES,
+  type MessageType,
+} from '../messages/kinds.js';
+import { createTestClient, type TestClientOptions } from '../testing/client.js';
+import type { MessageInput } from '../testing/message-xml.js';
+import type { ParsedReply } from '../testing/reply.js';
+import { UsageError } from './errors.js';
+import { formatReply } from './format.js';
+
+export const SEND_HELP = `Usage: zgrobot send <url> [options] <kind> [arguments...]
+
+Sends a message to a bot exactly as WeChat does (signed; encrypted when --aes-key is
+given), checks the reply's signature, decrypts it and prints it.
+
+Kinds:
+  text <words...>              a text message
+  image <picture-url>          an image message
+  voice <media-id>             video <media-id>       shortvideo <media-id>
+  link <url>                   location <latitude> <longitude> [label]
+  event <name> [key]           any event by its WeChat name: subscribe, unsubscribe,
+                               click, view, scan, scancode_push, location, ...
+  subscribe | unsubscribe      click <key>      view <url>      scan <key>
+  <type>                       any type of the table (scancode_push_event, ...), fields by -f
+  xml <file>                   a message written by hand ("-" reads standard input)
+
+Options:
+  --token <token>        the bot's token (or ZGROBOT_TOKEN)
+  --aes-key <key>        EncodingAESKey: send in safe mode (or ZGROBOT_ENCODING_AES_KEY)
+  --app-id <appid>       AppID, needed with --aes-key (or ZGROBOT_APP_ID)
+  --compatible           with --aes-key: compatible mode (plaintext beside <Encrypt>)
+  --from <openid>        the sender (FromUserName); default o_zgrobot_cli_user
+  --to <account>         the account (ToUserName); default gh_zgrobot_cli
+  -f, --field name=value set any field by its name (key, scanType, count, ...); repeatable
+  --raw                  print the reply XML (decrypted) instead of a summary
+  --timeout <ms>         how long to wait for the bot (default 10000)
+  -h, --help             this help
+
+Examples:
+  zgrobot send http://127.0.0.1:8888/wechat --token tokenhere text 你好
+  zgrobot send http://127.0.0.1:8888/wechat --token T --aes-key K --app-id wx1 event subscribe
+  zgrobot send http://127.0.0.1:8888/wechat --token T click music --raw
+  zgrobot send http://127.0.0.1:8888/wechat --token T scancode_push_event -f key=k -f scanType=qrcode`;
+
+const OPTIONS = {
+  token: { type: 'string' },
+  'aes-key': { type: 'string' },
+  'app-id': { type: 'string' },
+  compatible: { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  field: { type: 'string', short: 'f', multiple: true },
+  raw: { type: 'boolean' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type KindRow = {
+  readonly method: string;
+  readonly event?: string | null;
+  fields: Record<string, FieldSpec>;
+};
+const row = (type: MessageType): KindRow => MESSAGE_KINDS[type];
+
+function fieldValue(type: MessageType, name: string, value: string): unknown {
+  const spec = row(type).fields[name];
+  if (!spec) {
+    const known = Object.keys(row(type).fields);
+    throw new UsageError(
+      `${type} has no field "${name}"${known.length ? ` (its fields: ${known.join(', ')})` : ''}`,
+      'send',
+    );
+  }
+  if (spec.kind === 'string') return value;
+  if (spec.kind === 'picList') {
+    return value
+      .split(',')
+      .filter(Boolean)
+      .map((picMd5Sum) => ({ picMd5Sum }));
+  }
+  const number = Number(value);
+  if (value.trim() === '' || Number.isNaN(number)) {
+    throw new UsageError(`field ${name} needs a number, not "${value}"`, 'send');
+  }
+  return spec.kind === 'int' ? Math.trunc(number) : number;
+}
+
+function number(name: string, value: string | undefined): number {
+  const parsed = Number(value);
+  if (value === undefined || value.trim() === '' || Number.isNaN(parsed)) {
+    throw new UsageError(`${name} must be a number, not "${value ?? ''}"`, 'send');
+  }
+  return parsed;
+}
+
+/** A kind named on the command line: a type, a router method, or a WeChat event name. */
+function resolveType(name: string): MessageType | undefined {
+  if (isMessageType(name)) return name;
+  return MESSAGE_TYPES.find((t) => row(t).method === name);
+}
+
+function eventType(name: string): MessageType {
+  const lower = name.toLowerCase();
+  return MESSAGE_TYPES.find((t) => row(t).event === lower) ?? 'unknown_event';
+}
+
+interface Plan {
+  type: MessageType;
+  input: Record<string, unknown>;
+}
+
+/** What to send, from the kind and its arguments (and -f fields). */
+function plan(kind: string, args: string[]): Plan {
+  const first = args[0];
+  const need = (what: string) => {
+    if (first === undefined) throw new UsageError(`${kind} needs ${what}`, 'send');
+    return first;
+  };
+  switch (kind) {
+    case 'text':
+      if (args.length === 0) throw new UsageError('text needs the words to send', 'send');
+      return { type: 'text', input: { content: args.join(' ') } };
+    case 'image':
+      return { type: 'image', input: { img: need('a picture URL'), mediaId: 'cli_media_id' } };
+    case 'voice':
+    case 'video':
+    case 'shortvideo':
+      return { type: kind, input: { mediaId: need('a media id') } };
+    case 'link':
+      return { type: 'link', input: { url: need('a URL'), title: args[1] ?? need('a URL') } };
+    case 'location':
+      return {
+        type: 'location',
+        input: {
+          locationX: number('latitude', args[0]),
+          locationY: number('longitude', args[1]),
+          scale: 15,
+          label: args[2] ?? '',
+        },
+      };
+    case 'click':
+    case 'scan':
+      return { type: `${kind}_event`, input: { key: need('a key') } };
+    case 'view':
+      return { type: 'view_event', input: { key: need('a URL') } };
+    case 'event': {
+      const name = need('an event name (subscribe, click, …)');
+      const type = eventType(name);
+      const input: Record<string, unknown> = type === 'unknown_event' ? { event: name } : {};
+      if (args[1] !== undefined) input.key = args[1];
+      return { type, input };
+    }
+  }
+  const type = resolveType(kind);
+  if (!type) {
+    throw new UsageError(`unknown kind "${kind}"`, 'send');
+  }
+  if (type === 'location_event' && args.length >= 2) {
+    return {
+      type,
+      input: { latitude: number('latitude', args[0]), longitude: number('longitude', args[1]) },
+    };
+  }
+  return { type, input: {} };
+}
+
+/** `zgrobot send`: one message to a running bot; resolves with what to print. */
+export async function sendCommand(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  if (values.help) return SEND_HELP;
+  const [url, kind, ...rest] = positionals;
+  if (!url) throw new UsageError('send needs the bot URL', 'send');
+  if (!/^https?:\/\//.test(url)) throw new UsageError(`"${url}" is not an http(s) URL`, 'send');
+  if (!kind) throw new UsageError('send needs a kind: text, event, click, …', 'send');
+  const token = values.token ?? env.ZGROBOT_TOKEN;
+  if (!token) throw new UsageError('send needs --token (or ZGROBOT_TOKEN)', 'send');
+  const encodingAESKey = values['aes-key'] ?? env.ZGROBOT_ENCODING_AES_KEY;
+  const appId = values['app-id'] ?? env.ZGROBOT_APP_ID;
+  if (encodingAESKey && !appId) throw new UsageError('--aes-key needs --app-id too', 'send');
+  const timeout = values.timeout === undefined ? undefined : number('--timeout', values.timeout);
+
+  const options: TestClientOptions = {
+    token,
+    openid: values.from ?? 'o_zgrobot_cli_user',
+    account: values.to ?? 'gh_zgrobot_cli',
+    ...(encodingAESKey ? { encodingAESKey, appId } : {}),
+    ...(values.compatible ? { mode: 'compatible' as const } : {}),
+    ...(timeout ? { timeout } : {}),
+  };
+  const client = createTestClient(url, options);
+
+  let reply: ParsedReply;
+  if (kind === 'xml') {
+    const file = rest[0];
+    if (!file) throw new UsageError('xml needs a file ("-" for standard input)', 'send');
+    const xml = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    reply = await client.sendXml(xml);
+  } else {
+    const { type, input } = plan(kind, rest);
+    for (const field of values.field ?? []) {
+      const eq = field.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--field takes name=value, not "${field}"`, 'send');
+      input[field.slice(0, eq)] = fieldValue(type, field.slice(0, eq), field.slice(eq + 1));
+    }
+    reply = await client.send(type, input as MessageInput<typeof type>);
+  }
+  if (values.raw) return reply.raw;
+  const note =
+    encodingAESKey && reply.type !== 'success'
+      ? '(encrypted reply: MsgSignature OK, decrypted)\n'
+      : '';
+  return `${note}${formatReply(reply)}`;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

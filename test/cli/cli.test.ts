@@ -1,0 +1,257 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
+import { AES_KEY, APP_ID, TOKEN } from '../support/wechat.js';
+import { cli, startExample } from './run-cli.js';
+
+/** Exit 1 (or 2) with exactly one line on stderr, and no stack trace. */
+function expectOneLineError(run: { stderr: string; code: number }, code: number, text: RegExp) {
+  expect(run.code).toBe(code);
+  const lines = run.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^zgrobot: /);
+  expect(lines[0]).toMatch(text);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+// Each test starts CLI processes (node + tsx, about a second each).
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+
+let bot: { url: string; child: ChildProcess };
+const crypto = ['--aes-key', AES_KEY, '--app-id', APP_ID];
+
+beforeAll(async () => {
+  bot = await startExample('examples/integrations/node-http.ts', {
+    ZGROBOT_TOKEN: TOKEN,
+    ZGROBOT_APP_ID: APP_ID,
+    ZGROBOT_ENCODING_AES_KEY: AES_KEY,
+  });
+});
+afterAll(() => {
+  bot?.child.kill();
+});
+
+describe('zgrobot token', () => {
+  it('prints a 32-character token, or one of the length asked', async () => {
+    const [plain, short] = await Promise.all([cli(['token']), cli(['token', '16'])]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout.trim()).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(short.stdout.trim()).toMatch(/^[A-Za-z0-9]{16}$/);
+  });
+
+  it('refuses a length outside 3..32 (exit 2)', async () => {
+    expectOneLineError(await cli(['token', '64']), 2, /3 to 32/);
+  });
+});
+
+describe('--help', () => {
+  it('on the CLI and on every command', async () => {
+    const runs = await Promise.all([
+      cli(['--help']),
+      cli(['token', '--help']),
+      cli(['send', '--help']),
+      cli(['verify', '-h']),
+      cli(['menu', '--help']),
+    ]);
+    for (const run of runs) {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: zgrobot/);
+    }
+    expect(runs[2]?.stdout).toContain('--aes-key');
+  });
+
+  it('an unknown command or option is a usage error (exit 2)', async () => {
+    const [command, option] = await Promise.all([
+      cli(['fly']),
+      cli(['send', 'http://x', '--tokn', 'x']),
+    ]);
+    expectOneLineError(command, 2, /unknown command "fly"/);
+    expectOneLineError(option, 2, /--tokn/);
+  });
+});
+
+describe('zgrobot send, to the running example bot', () => {
+  it('sends a plaintext text message and prints the reply', async () => {
+    const run = await cli(['send', bot.url, '--token', TOKEN, 'text', '你好', '世界']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('text reply from gh_zgrobot_cli to o_zgrobot_cli_user');
+    expect(run.stdout).toContain('你说：你好 世界');
+  });
+
+  it('sends in safe mode: checks the reply signature and decrypts it', async () => {
+    const run = await cli(['send', bot.url, '--token', TOKEN, ...crypto, 'text', '秘密']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('(encrypted reply: MsgSignature OK, decrypted)');
+    expect(run.stdout).toContain('你说：秘密');
+  });
+
+  it('sends events; --raw prints the XML', async () => {
+    const [subscribe, click, raw] = await Promise.all([
+      cli(['send', bot.url, '--token', TOKEN, 'event', 'subscribe']),
+      cli(['send', bot.url, '--token', TOKEN, ...crypto, 'click', 'music']),
+      cli(['send', bot.url, '--token', TOKEN, 'click', 'music', '--raw', '--from', 'o_me']),
+    ]);
+    expect(subscribe.stdout).toContain('感谢关注');
+    expect(click.stdout).toContain('news reply');
+    expect(click.stdout).toContain('1. 今日歌曲');
+    expect(raw.stdout).toMatch(/^<xml><ToUserName><!\[CDATA\[o_me\]\]><\/ToUserName>/);
+    expect(raw.stdout).toContain('<MsgType><![CDATA[news]]></MsgType>');
+  });
+
+  it('sends any kind of the table with -f fields; no reply prints as such', async () => {
+    const run = await cli([
+      'send',
+      bot.url,
+      '--token',
+      TOKEN,
+      'scancode_push_event',
+      '-f',
+      'key=scan',
+      '-f',
+      'scanType=qrcode',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no reply');
+    expectOneLineError(
+      await cli(['send', bot.url, '--token', TOKEN, 'click_event', '-f', 'nope=1']),
+      2,
+      /no field "nope"/,
+    );
+  });
+
+  it('a wrong token: exit 1, one line naming the token', async () => {
+    const run = await cli(['send', bot.url, '--token', 'wrong-token', 'text', 'hi']);
+    expectOneLineError(run, 1, /403.*token/);
+  });
+
+  it('a bot that is down: exit 1, connection refused', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const run = await cli([
+      'send',
+      `http://127.0.0.1:${port}/wechat`,
+      '--token',
+      TOKEN,
+      'text',
+      'hi',
+    ]);
+    expectOneLineError(run, 1, /cannot reach .*connection refused/);
+  });
+
+  it('a reply that is not valid XML, or plain for an encrypted message, or a 404: exit 1', async () => {
+    const server: Server = createServer((req, res) =>
+      res.end(
+        req.url?.startsWith('/plain')
+          ? '<xml><MsgType><![CDATA[text]]></MsgType><Content>x</Content></xml>'
+          : '<html><body>hello',
+      ),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const [html, plain, missing] = await Promise.all([
+        cli(['send', `${base}/html`, '--token', TOKEN, 'text', 'hi']),
+        cli(['send', `${base}/plain`, '--token', TOKEN, ...crypto, 'text', 'hi']),
+        cli(['send', bot.url.replace('/wechat', '/nowhere'), '--token', TOKEN, 'text', 'hi']),
+      ]);
+      expectOneLineError(html, 1, /not valid XML/);
+      expectOneLineError(plain, 1, /went encrypted but the reply came plain/);
+      expectOneLineError(missing, 1, /HTTP 404/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('usage errors: no token, no kind, --aes-key without --app-id', async () => {
+    const runs = await Promise.all([
+      cli(['send', bot.url, 'text', 'hi'], { ZGROBOT_TOKEN: '' }),
+      cli(['send', bot.url, '--token', TOKEN]),
+      cli(['send', bot.url, '--token', TOKEN, '--aes-key', AES_KEY, 'text', 'x'], {
+        ZGROBOT_APP_ID: '',
+      }),
+    ]);
+    expectOneLineError(runs[0] ?? { stderr: '', code: 0 }, 2, /--token/);
+    expectOneLineError(runs[1] ?? { stderr: '', code: 0 }, 2, /needs a kind/);
+    expectOneLineError(runs[2] ?? { stderr: '', code: 0 }, 2, /--app-id/);
+  });
+});
+
+describe('zgrobot verify', () => {
+  it('passes when the bot echoes echostr, fails (exit 1) on a wrong token', async () => {
+    const [ok, wrong] = await Promise.all([
+      cli(['verify', bot.url, '--token', TOKEN]),
+      cli(['verify', bot.url, '--token', 'nope']),
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^OK: .* echoed the echostr/);
+    expectOneLineError(wrong, 1, /HTTP 403/);
+  });
+});
+
+describe('zgrobot menu, against the fake WeChat API', () => {
+  let api: FakeWeChatApi;
+  const env = { ZGROBOT_APP_ID: 'wx_cli', ZGROBOT_APP_SECRET: 'secret' };
+  const menu = { button: [{ type: 'click', name: '今日歌曲', key: 'music' }] };
+  beforeAll(async () => {
+    api = await startFakeWeChatApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('get prints the menu as JSON', async () => {
+    api.on('GET', '/cgi-bin/menu/get', { json: { menu } });
+    const run = await cli(['menu', 'get', '--api-base', api.url], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ menu });
+    expect(api.tokenRequests()[0]?.query).toMatchObject({ appid: 'wx_cli', secret: 'secret' });
+  });
+
+  it('create sends the file; delete deletes; flags win over the environment', async () => {
+    api.on('POST', '/cgi-bin/menu/create', { json: { errcode: 0, errmsg: 'ok' } });
+    api.on('GET', '/cgi-bin/menu/delete', { json: { errcode: 0, errmsg: 'ok' } });
+    const dir = await mkdtemp(join(tmpdir(), 'zgrobot-cli-'));
+    const file = join(dir, 'menu.json');
+    await writeFile(file, JSON.stringify({ menu }));
+    const created = await cli(
+      ['menu', 'create', file, '--api-base', api.url, '--app-id', 'wx_flag', '--app-secret', 's2'],
+      env,
+    );
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toContain('menu created: 1 button');
+    expect(api.requestsTo('/cgi-bin/menu/create').at(-1)?.json).toEqual(menu);
+    expect(api.tokenRequests().at(-1)?.query).toMatchObject({ appid: 'wx_flag' });
+    const deleted = await cli(['menu', 'delete', '--api-base', api.url], env);
+    expect(deleted.stdout.trim()).toBe('menu deleted');
+  });
+
+  it('errors: WeChat errcode (exit 1), bad file (exit 1), no credentials (exit 2)', async () => {
+    api.on('POST', '/cgi-bin/menu/create', {
+      json: { errcode: 40016, errmsg: 'invalid button size' },
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'zgrobot-cli-'));
+    const good = join(dir, 'menu.json');
+    const bad = join(dir, 'bad.json');
+    await writeFile(good, JSON.stringify(menu));
+    await writeFile(bad, '{"button": [');
+    const [apiError, badFile, missing, noCreds] = await Promise.all([
+      cli(['menu', 'create', good, '--api-base', api.url], env),
+      cli(['menu', 'create', bad, '--api-base', api.url], env),
+      cli(['menu', 'create', join(dir, 'none.json'), '--api-base', api.url], env),
+      cli(['menu', 'get', '--api-base', api.url], { ZGROBOT_APP_ID: '', ZGROBOT_APP_SECRET: '' }),
+    ]);
+    expectOneLineError(apiError, 1, /WeChat API error 40016: invalid button size/);
+    expectOneLineError(badFile, 1, /not valid JSON/);
+    expectOneLineError(missing, 1, /no such file/);
+    expectOneLineError(noCreds, 2, /--app-id/);
+  });
+});
