@@ -74,6 +74,11 @@ export type {
   PublishStatusResult,
   SubmitPublishResult,
 } from './publish.js';
+export {
+  type RedisTokenClient,
+  RedisTokenStore,
+  type RedisTokenStoreOptions,
+} from './redis-token-store.js';
 export type {
   CreateTagResult,
   GetTagsResult,
