@@ -96,6 +96,18 @@ describe('the request body', () => {
     expect(readReply(res.text).Content).toBe('got 4');
   });
 
+  it('a stream consumed upstream with only an object left → 400, not a hang', async () => {
+    const app = withUpstream((req) => {
+      req.body = { parsed: true };
+    });
+    const res = await request(app.callback())
+      .post(`/?${signedQuery()}`)
+      .timeout(5000)
+      .send(textXml('abc'));
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/could not read the request body/);
+  });
+
   it('a pre-read body over the limit → 413 as well', async () => {
     const app = appOf(
       upstream((req, text) => {
