@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Koa, { type Middleware } from 'koa';
 import type { ErrorPage } from '../middleware/error-page.js';
+import type { CustomerServiceClient } from '../middleware/late-reply.js';
 import { pipeline } from '../middleware/pipeline.js';
 import { Router } from '../middleware/routes.js';
 import { Config, type ConfigValues } from './config.js';
@@ -152,10 +153,18 @@ export class ZgRoBot extends Router {
     return this.#defaultStorage;
   }
 
+  // Late replies go out with `robot.client`; none when lateReply is 'drop' or without credentials.
+  #customerService(): CustomerServiceClient | undefined {
+    const c = this.config;
+    if (c.lateReply === 'drop' || !c.appId || !c.appSecret) return undefined;
+    return (this as { client?: CustomerServiceClient }).client;
+  }
+
   // Built on first use and again whenever a setting it depends on changed.
   #pipeline(): Middleware {
     const c = this.config;
     const storage = this.#sessionStorage();
+    const client = this.#customerService();
     const key = [
       c.token,
       c.appId,
@@ -163,6 +172,10 @@ export class ZgRoBot extends Router {
       storage,
       c.replyTimeout,
       c.bodyLimit,
+      c.dedupe,
+      c.lateReply,
+      c.finalDeadline,
+      client,
       this.logger,
     ] as const;
     const built = this.#built;
@@ -178,6 +191,10 @@ export class ZgRoBot extends Router {
       sessionStorage: storage,
       replyTimeout: c.replyTimeout,
       bodyLimit: c.bodyLimit,
+      dedupe: c.dedupe,
+      lateReply: c.lateReply,
+      client,
+      finalDeadline: c.finalDeadline,
       errorPage: this.#errorPage,
       routes: this,
       logger: this.logger,
