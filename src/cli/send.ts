@@ -131,8 +131,10 @@ function plan(kind: string, args: string[]): Plan {
     case 'video':
     case 'shortvideo':
       return { type: kind, input: { mediaId: need('a media id') } };
-    case 'link':
-      return { type: 'link', input: { url: need('a URL'), title: args[1] ?? need('a URL') } };
+    case 'link': {
+      const url = need('a URL');
+      return { type: 'link', input: { url, title: args[1] ?? url } };
+    }
     case 'location':
       return {
         type: 'location',

@@ -8,7 +8,8 @@ import {
   createTestClient,
   UnexpectedStatusError,
 } from '../../src/testing/index.js';
-import { AES_KEY, APP_ID, sha1Sorted, signedQuery, TOKEN, textXml } from '../support/wechat.js';
+import { nextMessageId } from '../../src/testing/message-xml.js';
+import { AES_KEY, APP_ID, messageXml, sha1Sorted, signedQuery, TOKEN } from '../support/wechat.js';
 
 /** A running adapter: what the test client talks to, and a raw `fetch` to the bot's path. */
 export interface AdapterUnderTest {
@@ -56,7 +57,8 @@ export function adapterCases(name: string, start: () => Promise<AdapterUnderTest
       const response = await bot.fetch(signedQuery(), {
         method: 'POST',
         headers: { 'content-type': 'text/xml' },
-        body: textXml('abc def'),
+        // A fresh MsgId: the same robot serves several apps in one file, and a repeated MsgId is a retry.
+        body: messageXml('text', { Content: 'abc def', MsgId: nextMessageId() }),
       });
       expect(response.status).toBe(200);
       const body = await response.text();
@@ -72,7 +74,7 @@ export function adapterCases(name: string, start: () => Promise<AdapterUnderTest
         path: '/wechat',
       });
       const xmlRequest = t.build(
-        '<xml><ToUserName>gh_1</ToUserName><FromUserName>o_1</FromUserName><CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>加密</Content><MsgId>42</MsgId></xml>',
+        `<xml><ToUserName>gh_1</ToUserName><FromUserName>o_1</FromUserName><CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>加密</Content><MsgId>${nextMessageId()}</MsgId></xml>`,
       );
       expect(xmlRequest.body).not.toContain('加密');
       const raw = await t.request(xmlRequest);
