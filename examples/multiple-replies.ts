@@ -6,17 +6,16 @@
  *
  * `WECHAT_API_BASE` points the client at another API host (a proxy, or the tests' fake server).
  */
-import { Client } from '../src/client/index.js';
 import { ZgRoBot } from '../src/index.js';
 
 const robot = new ZgRoBot({ token: process.env.ZGROBOT_TOKEN ?? 'tokenhere' });
 
-const { appId, appSecret } = robot.config;
-if (!appId || !appSecret) {
+if (!robot.config.appId || !robot.config.appSecret) {
   console.error('Set ZGROBOT_APP_ID and ZGROBOT_APP_SECRET (你的 AppID 和 AppSecret).');
   process.exit(2);
 }
-const client = new Client({ appId, appSecret, baseUrl: process.env.WECHAT_API_BASE });
+// The seed's `robot.client`: the API client for this account's AppID and AppSecret.
+const client = robot.client;
 
 robot.filter('多次回复', async (ctx) => {
   const { kf_list } = await client.getCustomServiceAccountList();

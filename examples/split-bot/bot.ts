@@ -7,7 +7,7 @@
  *
  * With `ZGROBOT_APP_ID` and `ZGROBOT_APP_SECRET` set, it also creates the menu on start.
  */
-import { Client, WeChatApiError } from '../../src/client/index.js';
+import { WeChatApiError } from '../../src/client/index.js';
 import { ZgRoBot } from '../../src/index.js';
 import { greetings } from './handlers/greetings.js';
 import { MENU, registerMenu } from './handlers/menu.js';
@@ -18,17 +18,13 @@ registerMenu(robot);
 robot.use(greetings);
 robot.text(() => '发送“你好呀”试试，或点击菜单里的“帮助”');
 
-const { appId, appSecret } = robot.config;
-if (appId && appSecret) {
-  const client = new Client({ appId, appSecret, baseUrl: process.env.WECHAT_API_BASE });
+if (robot.config.appId && robot.config.appSecret) {
   try {
-    await client.createMenu(MENU);
+    await robot.client.createMenu(MENU);
     robot.logger.info('菜单已创建 / menu created');
   } catch (error) {
     const reason = error instanceof WeChatApiError ? `${error.errcode} ${error.errmsg}` : error;
     robot.logger.warn(`创建菜单失败 / createMenu failed: ${String(reason)}`);
-  } finally {
-    await client.close();
   }
 }
 
