@@ -171,6 +171,19 @@ describe('zgrobot send, to the running example bot', () => {
     }
   });
 
+  it('a bot that does not answer in --timeout: exit 1', async () => {
+    const server: Server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/wechat`;
+    try {
+      const run = await cli(['send', url, '--token', TOKEN, '--timeout', '300', 'text', 'hi']);
+      expectOneLineError(run, 1, /cannot reach .*no answer in time/);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('usage errors: no token, no kind, --aes-key without --app-id', async () => {
     const runs = await Promise.all([
       cli(['send', bot.url, 'text', 'hi'], { ZGROBOT_TOKEN: '' }),

@@ -162,6 +162,18 @@ describe('createTestClient: every kind of the table, through the whole pipeline'
     }
     expect(new Set(seen).size).toBe(6);
   });
+  it('simulates a WeChat retry when given the same messageId (or event time): the handler runs once', async () => {
+    let runs = 0;
+    const r = newRobot();
+    r.text(() => `reply ${++runs}`);
+    r.click(() => `click ${++runs}`);
+    const t = createTestClient(r, { token: TOKEN });
+    const first = await t.text('a', { messageId: '4242' });
+    expect(await t.text('a', { messageId: '4242' })).toEqual(first);
+    const click = await t.click('k', { time: 1_700_000_000 });
+    expect(await t.click('k', { time: 1_700_000_000 })).toEqual(click);
+    expect(runs).toBe(2);
+  });
 });
 
 describe('createTestClient: replies', () => {
