@@ -16,15 +16,16 @@ const [port, encrypted, seconds, connections] = [
 const sha1 = (...parts: string[]) => createHash('sha1').update(parts.sort().join('')).digest('hex');
 const crypt = new MessageCrypt({ token: TOKEN, encodingAESKey: AES_KEY, appId: APP_ID });
 
-// A pool of distinct messages from distinct users, so sessions and dedup see realistic keys.
-const POOL = 4096;
-const requests = Array.from({ length: POOL }, (_, i) => {
-  const timestamp = String(1_700_000_000 + i);
+// Distinct messages from 1000 users, so sessions and dedup see realistic keys. Every request is a
+// new message (its own MsgId): a repeated MsgId would be answered from the dedup cache as a retry.
+const MSG_ID_BASE = BigInt(Date.now()) * 1_000_000n;
+const requestFor = (i: number) => {
+  const timestamp = String(1_700_000_000 + (i % 4096));
   const nonce = String(100_000 + i);
   const xml =
     `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[user_${i % 1000}]]></FromUserName>` +
     `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好 zgrobot ${i}]]></Content>` +
-    `<MsgId>${BigInt(7_000_000_000_000_000_000n) + BigInt(i)}</MsgId></xml>`;
+    `<MsgId>${MSG_ID_BASE + BigInt(i)}</MsgId></xml>`;
   const query = new URLSearchParams({
     signature: sha1(TOKEN, timestamp, nonce),
     timestamp,
@@ -39,7 +40,7 @@ const requests = Array.from({ length: POOL }, (_, i) => {
     path: `/?${query}`,
     body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
   };
-});
+};
 
 let next = 0;
 const result = await autocannon({
@@ -51,7 +52,7 @@ const result = await autocannon({
   requests: [
     {
       setupRequest: (request) => {
-        const r = requests[next++ % POOL]!;
+        const r = requestFor(next++);
         return { ...request, path: r.path, body: r.body };
       },
     },

@@ -2,9 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import Koa from 'koa';
+import { RedisDedupeStore } from '../src/dedupe/redis.js';
 import { silentLogger } from '../src/logger.js';
 import { ZgRoBot } from '../src/robot.js';
+import { RedisStorage } from '../src/session/redis.js';
 import { SQLiteStorage } from '../src/session/sqlite.js';
 
 export const TOKEN = 'bench_token';
@@ -19,6 +22,15 @@ function echoBot(options: ConstructorParameters<typeof ZgRoBot>[0]): ZgRoBot {
   const robot = new ZgRoBot({ token: TOKEN, logger: silentLogger, ...options });
   robot.text((ctx) => ctx.wechat.message.content);
   return robot;
+}
+
+/**
+ * A client of the local Redis (127.0.0.1:6379) and a key prefix of this run: every key it writes
+ * expires by itself (sessions after 10 min, dedup entries after their 30 s window).
+ */
+function benchRedis(): { redis: Redis; prefix: string } {
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 2 });
+  return { redis, prefix: `zgrobot_bench_${process.pid}_${Date.now()}:` };
 }
 
 /** A server under test: its request listener, and whether its requests must be encrypted. */
@@ -70,6 +82,33 @@ export const SCENARIOS: Record<string, Scenario> = {
     encrypted: true,
     listener: () =>
       echoBot({ sessionStorage: false, appId: APP_ID, encodingAESKey: AES_KEY }).callback(),
+  },
+  redisSession: {
+    label: 'echo bot, Redis sessions',
+    encrypted: false,
+    listener: () => {
+      const { redis, prefix } = benchRedis();
+      const robot = new ZgRoBot({
+        token: TOKEN,
+        logger: silentLogger,
+        sessionStorage: new RedisStorage(redis, { prefix: `${prefix}session:`, ttl: 600 }),
+      });
+      robot.text((ctx) => {
+        const count = (Number(ctx.wechat.session.count) || 0) + 1;
+        ctx.wechat.session.count = count;
+        return `${ctx.wechat.message.content} #${count}`;
+      });
+      return robot.callback();
+    },
+  },
+  redisDedupe: {
+    label: 'echo bot, Redis dedup, no sessions',
+    encrypted: false,
+    listener: () => {
+      const { redis, prefix } = benchRedis();
+      const store = new RedisDedupeStore(redis, { prefix: `${prefix}dedupe:` });
+      return echoBot({ sessionStorage: false, dedupe: { store } }).callback();
+    },
   },
 };
 

@@ -100,6 +100,8 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
   const push = latePusher(options);
   let lastWarning = 0;
   let quieted = 0;
+  // The memory store answers at once and cannot be down: no timer per call for it.
+  const needsBound = !(store instanceof MemoryDedupeStore);
 
   const guarded = async <T>(
     what: string,
@@ -109,6 +111,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
   ): Promise<T | typeof FAILED> => {
     let timer: NodeJS.Timeout | undefined;
     try {
+      if (!needsBound) return await call();
       return await Promise.race([
         call(),
         new Promise<never>((_, reject) => {
