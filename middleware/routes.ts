@@ -24,9 +24,16 @@ export type Handler<M = AnyMessage> = (ctx: WechatContext<M>) => ReplyValue | Pr
 /** A `filter` rule: a string matches text equal to it; a RegExp matches as `RegExp#exec`. */
 export type FilterRule = string | RegExp;
 
-/** One method per row of the table of kinds: `text(handler)`, `subscribe(handler)`, … */
+/**
+ * One method per row of the table of kinds: `text(handler)`, `subscribe(handler)`, … Each returns
+ * the object it was called on with its own type, so on a `ZgRoBot` the chain stays a `ZgRoBot`
+ * (`robot.text(fn).run()`); `Self` is the type when the method is called detached.
+ */
 export type RouteMethods<Self> = {
-  [T in MessageType as MessageKinds[T]['method']]: (handler: Handler<MessageOf<T>>) => Self;
+  [T in MessageType as MessageKinds[T]['method']]: <This = Self>(
+    this: This,
+    handler: Handler<MessageOf<T>>,
+  ) => This;
 };
 
 // Handlers are stored for any message; the type narrowing happened at registration.
