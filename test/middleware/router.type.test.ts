@@ -127,8 +127,11 @@ describe('Router narrows ctx.wechat.message per route', () => {
     robot.subscribe((ctx) => {
       expectTypeOf(ctx.wechat.message).toEqualTypeOf<SubscribeEvent>();
     });
-    // Route methods return the Router (the methods come from the table, on Router's prototype).
-    expectTypeOf(robot.text).returns.toEqualTypeOf<Router>();
+    // Route methods return the object they were called on: a chain on a robot stays a robot.
+    expectTypeOf(robot.text(() => 'x')).toEqualTypeOf<ZgRoBot>();
+    expectTypeOf(robot.text(() => 'x').subscribe(() => 'y').run).toEqualTypeOf<ZgRoBot['run']>();
+    expectTypeOf(robot.filter('a', () => 'b')).toEqualTypeOf<ZgRoBot>();
+    expectTypeOf(new Router().text(() => 'x')).toEqualTypeOf<Router>();
   });
 
   it('handlers may return the seed reply shapes, sync or async', () => {
