@@ -35,7 +35,14 @@ const UPPER_CASE_EVENTS = new Set(['click', 'view', 'scan', 'location', 'templat
 
 let lastMessageId = BigInt(Date.now()) * 1_000_000n;
 
-/** A fresh 64-bit-looking `MsgId`, unique within the process (so no stage takes it for a retry). */
+/**
+ * A fresh 64-bit-looking `MsgId`, unique within the process (so no stage takes it for a retry).
+ *
+ * @example
+ * ```ts
+ * buildMessageXml('text', { content: 'hi', messageId: nextMessageId() });
+ * ```
+ */
 export function nextMessageId(): string {
   lastMessageId += 1n;
   return lastMessageId.toString();

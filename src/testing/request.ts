@@ -75,7 +75,16 @@ export function buildVerifyRequest(
   return { method: 'GET', query, headers: {}, encrypted: false };
 }
 
-/** The crypt for these credentials, or `undefined` in plaintext mode. */
+/**
+ * The crypt for these credentials, or `undefined` in plaintext mode.
+ *
+ * @throws {WechatError} when a key is given without an AppID.
+ * @example
+ * ```ts
+ * const crypt = cryptFor({ token, encodingAESKey, appId }); // MessageCrypt
+ * cryptFor({ token }); // undefined
+ * ```
+ */
 export function cryptFor(credentials: WechatCredentials): MessageCrypt | undefined {
   if (!credentials.encodingAESKey) return undefined;
   if (!credentials.appId) {

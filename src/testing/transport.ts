@@ -1,6 +1,6 @@
 import { type DispatchResponse, dispatch, type NodeHandler } from '../contrib/dispatch.js';
 import { BotUnreachableError } from './errors.js';
-import type { WechatRequest } from './request.js';
+import { requestUrl, type WechatRequest } from './request.js';
 
 /** What a bot answered: status, headers, body as text. */
 export interface BotResponse {
@@ -62,8 +62,7 @@ export function inProcessTransport(handler: NodeHandler, path = '/'): Transport 
  */
 export function httpTransport(url: string, timeout = 10_000): Transport {
   return async (request) => {
-    const target = new URL(url);
-    for (const [name, value] of request.query) target.searchParams.set(name, value);
+    const target = requestUrl(url, request);
     let response: Response;
     let body: string;
     try {
