@@ -125,6 +125,20 @@ describe('zgrobot send, to the running example bot', () => {
     );
   });
 
+  it('sends a hand-written XML file, and from standard input', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zgrobot-cli-'));
+    const file = join(dir, 'message.xml');
+    const xml = (content: string) =>
+      `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDATA[o_x]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${Date.now()}${content.length}</MsgId></xml>`;
+    await writeFile(file, xml('手写'));
+    const run = await cli(['send', bot.url, '--token', TOKEN, ...crypto, 'xml', file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('text reply from gh_x to o_x');
+    expect(run.stdout).toContain('你说：手写');
+    const piped = await cli(['send', bot.url, '--token', TOKEN, 'xml', '-'], {}, xml('管道输入'));
+    expect(piped.stdout).toContain('你说：管道输入');
+  });
+
   it('a wrong token: exit 1, one line naming the token', async () => {
     const run = await cli(['send', bot.url, '--token', 'wrong-token', 'text', 'hi']);
     expectOneLineError(run, 1, /403.*token/);

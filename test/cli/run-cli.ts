@@ -11,9 +11,13 @@ export interface CliRun {
 }
 
 /** Runs `zgrobot …` as a child process (node with tsx, as `npx tsx src/cli/main.ts` does). */
-export function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+export function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  stdin?: string,
+): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['--import', 'tsx', MAIN, ...args],
       { cwd: ROOT, env: { ...process.env, ...env, ZGROBOT_DEBUG: '' }, timeout: 30_000 },
@@ -22,6 +26,7 @@ export function cli(args: string[], env: Record<string, string> = {}): Promise<C
         resolve({ stdout, stderr, code });
       },
     );
+    child.stdin?.end(stdin ?? '');
   });
 }
 
