@@ -5,6 +5,7 @@ import { PipelineError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
 import { renderReply } from '../src/replies/render.js';
+import type { Reply } from '../src/replies/replies.js';
 import { type LateReplyOptions, latePusher, lateReplyOf, whenLate } from './late-reply.js';
 import { DEFAULT_REPLY_TIMEOUT } from './router.js';
 import { type PipelineState, stateOf } from './state.js';
@@ -29,6 +30,7 @@ export interface DedupeOptions extends LateReplyOptions {
   /**
    * The reply deadline of a request, from its arrival (default 4500, as `router()`): a retry
    * that finds the first run still going waits for it until then, then answers `success`.
+   * With `0` or `Infinity` (handlers without a timeout) retries still wait at most 4500 ms.
    */
   replyTimeout?: number;
   /** Earliest push of a late reply after arrival, in ms (default 5500): see {@link DEFAULT_RETRY_WINDOW}. */
@@ -76,6 +78,10 @@ const PUSH_GRACE = 250;
  *   (customer-service message, or logged and dropped) once no retry can come for it any more
  *   ({@link DEFAULT_RETRY_WINDOW} after arrival; at once after `defer()`). A store decides who
  *   delivers it, so it is delivered once.
+ * - With `replyTimeout: 0` the first try is held until the handlers finish. WeChat hangs up at
+ *   5 s and retries; the retry waits for the same run, so a handler taking 7 s reaches the user
+ *   on the second try. A reply whose request WeChat hung up on is pushed like a late one if no
+ *   retry takes it.
  * - When the store fails or is slow, the request is handled without dedup and a warning is
  *   logged (at most every 10 s); nothing is thrown.
  *
@@ -94,6 +100,9 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
     throw new RangeError(`dedupe: window must be at least ${MIN_DEDUPE_WINDOW} ms, got ${window}`);
   }
   const replyTimeout = options.replyTimeout ?? DEFAULT_REPLY_TIMEOUT;
+  // A retry must answer before WeChat gives up on it even when the handlers have no timeout.
+  const retryWait =
+    Number.isFinite(replyTimeout) && replyTimeout > 0 ? replyTimeout : DEFAULT_REPLY_TIMEOUT;
   const retryWindow = options.retryWindow ?? DEFAULT_RETRY_WINDOW;
   const storeTimeout = options.storeTimeout ?? 1000;
   const keyOf = options.getKey ?? dedupeKey;
@@ -136,6 +145,28 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
     }
   };
 
+  // Pushes a reply its own request could not carry, unless a retry delivered it meanwhile.
+  const pushLater = async (
+    state: PipelineState,
+    message: AnyMessage,
+    key: string,
+    reply: Reply,
+  ) => {
+    const logger = state.logger;
+    if (!state.deferred) {
+      // Give a waiting or coming retry the first chance: it shows the reply at once.
+      const at = Math.max(Date.now() + PUSH_GRACE, state.arrivedAt + retryWindow);
+      await new Promise((resolve) => setTimeout(resolve, at - Date.now()).unref());
+    }
+    const mine = await guarded(
+      'settle a late reply',
+      () => store.deliver(key, 'push', window),
+      logger,
+    );
+    // A store that is down cannot tell whether a retry took it: send rather than lose it.
+    if (mine !== false) await push(reply, message, logger);
+  };
+
   // Runs after a first run that answered `success` before its handlers finished.
   const settleLate = (state: PipelineState, message: AnyMessage, key: string) => {
     const late = state.late;
@@ -146,19 +177,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
         state.handlerError === undefined ? lateReplyOf(value, message, logger) : undefined;
       const xml = reply ? renderReply(reply) : 'success';
       await guarded('store a late reply', () => store.complete(key, xml, window), logger);
-      if (!reply || reply.type === 'success') return;
-      if (!state.deferred) {
-        // Give a waiting or coming retry the first chance: it shows the reply at once.
-        const at = Math.max(Date.now() + PUSH_GRACE, state.arrivedAt + retryWindow);
-        await new Promise((resolve) => setTimeout(resolve, at - Date.now()).unref());
-      }
-      const mine = await guarded(
-        'settle a late reply',
-        () => store.deliver(key, 'push', window),
-        logger,
-      );
-      // A store that is down cannot tell whether a retry took it: send rather than lose it.
-      if (mine !== false) await push(reply, message, logger);
+      if (reply && reply.type !== 'success') await pushLater(state, message, key, reply);
     });
   };
 
@@ -193,9 +212,17 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
         return;
       }
       const body = cacheable(ctx);
-      if (body === undefined)
+      if (body === undefined) {
         void guarded('forget a message', () => store.release(key), state.logger);
-      else await guarded('store a reply', () => store.complete(key, body, window), state.logger);
+        return;
+      }
+      await guarded('store a reply', () => store.complete(key, body, window), state.logger);
+      // WeChat hung up before the answer was ready (no replyTimeout, or a slow stage): the reply
+      // waits for a retry, and is pushed if none takes it.
+      if (ctx.res.destroyed && body !== 'success') {
+        const reply = lateReplyOf(state.reply, message, state.logger);
+        if (reply && reply.type !== 'success') void pushLater(state, message, key, reply);
+      }
       return;
     }
 
@@ -203,7 +230,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
     let body: string | undefined | typeof FAILED;
     if (claim.state === 'done') body = claim.body;
     else {
-      const budget = Math.max(0, replyTimeout - (Date.now() - state.arrivedAt));
+      const budget = Math.max(0, retryWait - (Date.now() - state.arrivedAt));
       body = await guarded(
         'wait for a reply',
         () => store.wait(key, budget),

@@ -18,7 +18,7 @@ import {
 import { type RunningBot, sleep, startBot } from '../dedupe/bot.js';
 import { recordingLogger, replyText, waitFor } from '../middleware/helpers.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
-import { TOKEN, textXml } from '../support/wechat.js';
+import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 
 const SEND = '/cgi-bin/message/custom/send';
 let api: FakeWeChatApi;
@@ -166,6 +166,50 @@ describe('late replies', () => {
       5_000,
       'error log',
     );
+  });
+});
+
+describe('replyTimeout: 0 (the first try held until the handlers finish)', () => {
+  /** A try that WeChat gives up on after `ms` (as it does after 5 s). */
+  const abandonedTry = async (xml: string, ms: number) => {
+    await fetch(`${bot!.url}/?${signedQuery(TOKEN)}`, {
+      method: 'POST',
+      body: xml,
+      signal: AbortSignal.timeout(ms),
+    }).then(
+      () => expect.unreachable('the try should have been abandoned'),
+      (error: Error) => expect(error.name).toBe('TimeoutError'),
+    );
+  };
+
+  it("gives the reply to WeChat's retry when the first try was hung up on", async () => {
+    const { bot, runs } = await slowBot({
+      delay: 1_200,
+      replyTimeout: 0,
+      client,
+      dedupe: { retryWindow: 1_000 },
+    });
+    const xml = textXml('held');
+    await abandonedTry(xml, 400);
+    expect(replyText((await bot.post(xml)).text)).toBe('晚到的 held');
+    await sleep(1_000);
+    expect(runs()).toBe(1);
+    expect(sent()).toEqual([]); // delivered by the retry
+  });
+
+  it('pushes it as a customer-service message when no retry comes', async () => {
+    const { runs } = await slowBot({
+      delay: 600,
+      replyTimeout: 0,
+      client,
+      dedupe: { retryWindow: 800 },
+    });
+    await abandonedTry(textXml('hung up'), 200);
+    await waitFor(() => sent().length > 0, 5_000, 'customer-service message');
+    expect(sent()).toEqual([
+      { touser: 'user_openid', msgtype: 'text', text: { content: '晚到的 hung up' } },
+    ]);
+    expect(runs()).toBe(1);
   });
 });
 
