@@ -41,6 +41,11 @@ async function startBotProcess(name: string) {
   bots.push({ name, child, url: `http://127.0.0.1:${port}` });
 }
 
+/** The two bots as [A, B], whichever started listening first. */
+function botsByName() {
+  return ['A', 'B'].map((name) => bots.find((bot) => bot.name === name));
+}
+
 async function post(url: string, xml: string): Promise<string> {
   const res = await fetch(`${url}/?${signedQuery(TOKEN)}`, {
     method: 'POST',
@@ -72,7 +77,7 @@ afterAll(async () => {
 
 describe('two instances sharing one Redis', () => {
   it("runs WeChat's three tries of one message once, spread over both instances", async () => {
-    const [a, b] = bots;
+    const [a, b] = botsByName();
     // The handler takes 1.5 s; replyTimeout is 1 s. Try 1 (A) is answered success at ~1 s;
     // try 2 (B) comes right after and waits on the run in A; try 3 (A again) finds it cached.
     const xml = text('retried sleep:1500');
@@ -86,7 +91,7 @@ describe('two instances sharing one Redis', () => {
   });
 
   it('makes overlapping tries on both instances wait for the one run', async () => {
-    const [a, b] = bots;
+    const [a, b] = botsByName();
     const xml = text('overlap sleep:600', 'overlap_user');
     const tries = [post(a!.url, xml), sleep(100).then(() => post(b!.url, xml))];
     tries.push(sleep(200).then(() => post(b!.url, xml)));
@@ -97,7 +102,7 @@ describe('two instances sharing one Redis', () => {
   });
 
   it('reads on one instance the session written on the other', async () => {
-    const [a, b] = bots;
+    const [a, b] = botsByName();
     const user = `session_user_${Date.now()}`;
     expect(replyText(await post(a!.url, text('hello', user)))).toBe(
       'A ran it (run 1); session count 1',
