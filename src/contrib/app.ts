@@ -1,11 +1,10 @@
-import Koa from 'koa';
-import { upstreamBody } from '../../middleware/upstream-body.js';
+import type Koa from 'koa';
 import type { ZgRoBot } from '../robot.js';
 
 /**
- * The Koa application the adapters run: the robot's pipeline, preceded by {@link upstreamBody}
- * so a body another framework already read is used as it is. Errors that escape (a broken
- * socket) go to the robot's logger.
+ * The Koa application the adapters run: the robot's pipeline, which uses a body another
+ * framework's parser already read (`req.body`/`req.rawBody` as text) as it is. Errors that escape
+ * (a broken socket) go to the robot's logger.
  *
  * @example
  * ```ts
@@ -13,9 +12,5 @@ import type { ZgRoBot } from '../robot.js';
  * ```
  */
 export function robotApp(robot: ZgRoBot): Koa {
-  const app = new Koa();
-  app.use(upstreamBody());
-  app.use(robot.middleware());
-  app.on('error', (error: unknown) => robot.logger.error('zgrobot: server error', error));
-  return app;
+  return robot.koa();
 }

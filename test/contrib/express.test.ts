@@ -38,7 +38,7 @@ describe('Express adapter details', () => {
     await bot.close();
   });
 
-  it('fails clearly (500, no hang) when a parser consumed the body and kept no text', async () => {
+  it('fails clearly (400 with the reason, no hang) when a parser consumed the body and kept no text', async () => {
     configureExampleRobot();
     const jsonApp = express();
     jsonApp.use(express.urlencoded({ type: '*/*' }));
@@ -50,7 +50,8 @@ describe('Express adapter details', () => {
       body: textXml('hi'),
       signal: AbortSignal.timeout(5000),
     });
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/another body parser read the request/);
     await bot.close();
   });
 
