@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { MessageCrypt } from '../src/crypto/message-crypt.js';
+import { computeSignature } from '../src/crypto/signature.js';
 import { DecryptError, SignatureError, WechatError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import { parseXml } from '../src/messages/xml.js';
@@ -12,6 +13,8 @@ export interface DecryptOptions {
   crypt: MessageCrypt | undefined;
   /** Largest body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** The token, only to log the expected `msg_signature` at debug level when one is refused. */
+  token?: string;
   logger?: Logger;
 }
 
@@ -50,7 +53,15 @@ export function decrypt(options: DecryptOptions): Middleware {
     if (msgSignature === undefined || timestamp === undefined || nonce === undefined) {
       throw new SignatureError('msg_signature, timestamp or nonce missing');
     }
-    state.xml = options.crypt.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
+    try {
+      state.xml = options.crypt.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
+    } catch (error) {
+      if (error instanceof SignatureError && options.token !== undefined) {
+        const expected = computeSignature(options.token, timestamp, nonce, encrypt);
+        state.logger.debug(`zgrobot: expected msg_signature ${expected}, received ${msgSignature}`);
+      }
+      throw error;
+    }
     state.encrypted = true;
     return next();
   };

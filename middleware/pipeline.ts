@@ -92,7 +92,7 @@ export function pipeline(config: PipelineConfig): Middleware {
     errorBoundary({ logger }),
     verify({ token: config.token, errorPage: config.errorPage, logger }),
     encrypt({ crypt }),
-    decrypt({ crypt, bodyLimit, logger }),
+    decrypt({ crypt, bodyLimit, logger, token: config.token }),
     parse({ bodyLimit, logger }),
   ];
   const late = {

@@ -101,11 +101,23 @@ describe('decrypt() and encrypt() in the pipeline', () => {
       logger,
     });
     const { query, body } = encryptedRequest(textXml('x'), { ...KEYS, overrides });
+    const params = new URLSearchParams(query);
     const res = await request(bot.callback()).post(`/?${query}`).send(body);
     expect(res.status).toBe(403);
     expect(seen).toEqual([]);
     expectNoStackTrace(res.text);
     expect(logger.text('warn')).toMatch(/msg_signature/);
+    if (overrides.msg_signature) {
+      const expected = sha1Sorted(
+        TOKEN,
+        params.get('timestamp')!,
+        params.get('nonce')!,
+        encryptOf(body),
+      );
+      expect(logger.text('debug')).toContain(
+        `expected msg_signature ${expected}, received ${overrides.msg_signature}`,
+      );
+    }
   });
 
   it.each([
@@ -211,3 +223,8 @@ describe('decrypt() and encrypt() composed by hand', () => {
     expectNoStackTrace(res.text);
   });
 });
+
+/** The `<Encrypt>` value of an encrypted request body. */
+function encryptOf(body: string): string {
+  return /<Encrypt><!\[CDATA\[(.*?)\]\]><\/Encrypt>/.exec(body)?.[1] ?? '';
+}
