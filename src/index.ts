@@ -43,6 +43,7 @@ export {
   type WechatState,
 } from '../middleware/state.js';
 export { type VerifyOptions, verify } from '../middleware/verify.js';
+export * from './client/index.js';
 export { Config, type ConfigInput, type ConfigValues, DEFAULT_CONFIG } from './config.js';
 export * from './crypto/index.js';
 export * from './dedupe/index.js';

@@ -4,6 +4,7 @@ import type { ErrorPage } from '../middleware/error-page.js';
 import type { CustomerServiceClient } from '../middleware/late-reply.js';
 import { pipeline } from '../middleware/pipeline.js';
 import { Router } from '../middleware/routes.js';
+import { Client } from './client/client.js';
 import { Config, type ConfigValues } from './config.js';
 import { checkSignature } from './crypto/signature.js';
 import { PipelineError } from './errors.js';
@@ -54,6 +55,7 @@ export class ZgRoBot extends Router {
   #errorPage: ErrorPage | undefined;
   #built: BuiltPipeline | undefined;
   #defaultStorage: SessionStorage | undefined;
+  #client: { client: Client; appId: string; appSecret: string } | undefined;
 
   constructor(options: ZgRoBotOptions = {}) {
     super();
@@ -79,6 +81,33 @@ export class ZgRoBot extends Router {
     this.#errorPage = page;
     this.#built = undefined;
     return this;
+  }
+
+  /**
+   * The WeChat API client for this account, made from `config.appId` and `config.appSecret`
+   * (the seed's `robot.client`). Made on first use, and again if those settings change.
+   *
+   * @throws {PipelineError} when AppID or AppSecret is not configured.
+   * @example
+   * ```ts
+   * await robot.client.createMenu({ button: [{ type: 'click', name: '今日歌曲', key: 'music' }] });
+   * ```
+   */
+  get client(): Client {
+    const { appId, appSecret } = this.config;
+    if (!appId || !appSecret) {
+      throw new PipelineError('ZgRoBot: robot.client needs config.appId and config.appSecret');
+    }
+    const cached = this.#client;
+    if (cached && cached.appId === appId && cached.appSecret === appSecret) return cached.client;
+    void cached?.client.close();
+    const client = new Client({
+      appId,
+      appSecret,
+      baseUrl: process.env.WECHAT_API_BASE || undefined,
+    });
+    this.#client = { client, appId, appSecret };
+    return client;
   }
 
   /** The seed's `check_signature(timestamp, nonce, signature)`. */
@@ -139,8 +168,10 @@ export class ZgRoBot extends Router {
     return server;
   }
 
-  /** Closes the session storage the robot opened itself (the default SQLite file). */
+  /** Closes what the robot opened itself: the default SQLite file and the API client. */
   async close(): Promise<void> {
+    await this.#client?.client.close();
+    this.#client = undefined;
     await this.#defaultStorage?.close?.();
     this.#defaultStorage = undefined;
     this.#built = undefined;
