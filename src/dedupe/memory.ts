@@ -10,7 +10,8 @@ interface Entry {
   body: string | undefined;
   expires: number;
   delivery: DeliveryChannel | undefined;
-  waiters: Set<(body: string | undefined) => void>;
+  /** Made when a retry first waits: most messages never have one. */
+  waiters: Set<(body: string | undefined) => void> | undefined;
 }
 
 /**
@@ -49,7 +50,7 @@ export class MemoryDedupeStore implements DedupeStore {
       body: undefined,
       expires: Date.now() + window,
       delivery: undefined,
-      waiters: new Set(),
+      waiters: undefined,
     });
     this.#evict();
     return { state: 'claimed' };
@@ -58,7 +59,7 @@ export class MemoryDedupeStore implements DedupeStore {
   async complete(key: string, body: string, window: number): Promise<void> {
     let entry = this.#get(key);
     if (!entry) {
-      entry = { body, expires: 0, delivery: undefined, waiters: new Set() };
+      entry = { body, expires: 0, delivery: undefined, waiters: undefined };
       this.#entries.set(key, entry);
       this.#evict();
     }
@@ -72,13 +73,15 @@ export class MemoryDedupeStore implements DedupeStore {
     if (!entry) return Promise.resolve(undefined);
     if (entry.body !== undefined) return Promise.resolve(entry.body);
     return new Promise((resolve) => {
+      const waiters = entry.waiters ?? new Set();
+      entry.waiters = waiters;
       const done = (body: string | undefined) => {
         clearTimeout(timer);
-        entry.waiters.delete(done);
+        waiters.delete(done);
         resolve(body);
       };
       const timer = setTimeout(done, Math.max(0, timeout), undefined);
-      entry.waiters.add(done);
+      waiters.add(done);
     });
   }
 
@@ -89,7 +92,7 @@ export class MemoryDedupeStore implements DedupeStore {
         body: undefined,
         expires: Date.now() + window,
         delivery: undefined,
-        waiters: new Set(),
+        waiters: undefined,
       };
       this.#entries.set(key, entry);
     }
@@ -129,6 +132,7 @@ export class MemoryDedupeStore implements DedupeStore {
   }
 
   #wake(entry: Entry, body: string | undefined): void {
+    if (!entry.waiters) return;
     for (const waiter of [...entry.waiters]) waiter(body);
   }
 }
