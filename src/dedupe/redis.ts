@@ -64,11 +64,17 @@ export class RedisDedupeStore implements DedupeStore {
 
   async claim(key: string, window: number): Promise<DedupeClaim> {
     const k = this.key(key);
-    const won = await this.#redis.set(k, PENDING, 'PX', ms(window), 'NX');
-    if (won === 'OK') return { state: 'claimed' };
-    const value = await this.#redis.get(k);
-    if (value === null) return this.claim(key, window); // expired in between: try again
-    return value.startsWith(DONE) ? { state: 'done', body: value.slice(1) } : { state: 'pending' };
+    // Twice at most: the key may expire between the SET and the GET.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const won = await this.#redis.set(k, PENDING, 'PX', ms(window), 'NX');
+      if (won === 'OK') return { state: 'claimed' };
+      const value = await this.#redis.get(k);
+      if (value === null) continue;
+      return value.startsWith(DONE)
+        ? { state: 'done', body: value.slice(1) }
+        : { state: 'pending' };
+    }
+    return { state: 'pending' };
   }
 
   async complete(key: string, body: string, window: number): Promise<void> {
