@@ -79,8 +79,9 @@ function readPicList(value: XmlValue | undefined): PicListItem[] {
     value !== undefined && typeof value === 'object' && !Array.isArray(value)
       ? value.item
       : undefined;
-  if (!Array.isArray(items)) return [];
-  return items.map((item) => ({
+  if (items === undefined) return [];
+  // One <item> parses to an element, several to an array of them.
+  return (Array.isArray(items) ? items : [items]).map((item) => ({
     picMd5Sum:
       (typeof item === 'object' && !Array.isArray(item) ? text(item.PicMd5Sum) : undefined) ?? '',
   }));
