@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pipeline } from '../../middleware/pipeline.js';
@@ -9,60 +6,18 @@ import { RedisDedupeStore } from '../../src/dedupe/redis.js';
 import { RedisStorage } from '../../src/session/redis.js';
 import { type RunningBot, startBot } from '../dedupe/bot.js';
 import { recordingLogger, replyText } from '../middleware/helpers.js';
-import { eventually, within } from '../session/helpers.js';
+import { eventually } from '../session/helpers.js';
+import { freePort, PrivateRedisServer } from '../support/redis-server.js';
 import { messageXml, TOKEN } from '../support/wechat.js';
 
 // A Redis server of our own (never the shared 6379 one) that the test kills, freezes and restarts,
 // behind a bot that keeps both its sessions and its dedup entries there.
 let port: number;
-let server: ChildProcess | undefined;
+let server: PrivateRedisServer;
 let redis: Redis;
 let bot: RunningBot;
 const logger = recordingLogger();
 let runs = 0;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function startRedis(): Promise<void> {
-  server = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const probe = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => {});
-  await eventually(
-    async () => {
-      await probe.connect().catch(() => {});
-      return probe.ping();
-    },
-    5_000,
-    `redis-server on port ${port}`,
-  );
-  probe.disconnect();
-}
-
-async function stopRedis(): Promise<void> {
-  const child = server;
-  server = undefined;
-  if (!child || child.exitCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await within(exited, 5_000, 'redis-server exit');
-}
 
 let msgId = BigInt(Date.now()) * 1000n;
 const text = (content: string) =>
@@ -70,7 +25,8 @@ const text = (content: string) =>
 
 beforeAll(async () => {
   port = await freePort();
-  await startRedis();
+  server = new PrivateRedisServer(port);
+  await server.start();
   // A user's usual client: it reconnects by itself; commands fail fast while it is disconnected.
   redis = new Redis({
     host: '127.0.0.1',
@@ -109,8 +65,8 @@ afterEach(() => {
 afterAll(async () => {
   await bot?.close();
   redis?.disconnect();
-  if (server?.exitCode === null) server.kill('SIGCONT');
-  await stopRedis();
+  if (server.process?.exitCode === null) server.process.kill('SIGCONT');
+  await server.stop();
 });
 
 const ask = async (xml: string) => {
@@ -129,7 +85,7 @@ describe('Redis (sessions and dedup) going down and coming back', () => {
   });
 
   it('still answers while Redis is down: empty session, no dedup, warnings, no crash', async () => {
-    await stopRedis();
+    await server.stop();
     const before = runs;
     const xml = text('down');
     expect(await ask(xml)).toBe('down: count 1'); // an empty session
@@ -141,7 +97,7 @@ describe('Redis (sessions and dedup) going down and coming back', () => {
   });
 
   it('works again once Redis is back, with no restart of the bot', async () => {
-    await startRedis(); // empty: --save "" keeps nothing
+    await server.start(); // empty: --save "" keeps nothing
     await eventually(() => redis.ping(), 10_000, 'client reconnected');
     const before = runs;
     const xml = text('back');
@@ -152,7 +108,7 @@ describe('Redis (sessions and dedup) going down and coming back', () => {
   });
 
   it('still answers while Redis hangs (process frozen), then recovers when it resumes', async () => {
-    server?.kill('SIGSTOP');
+    server.process?.kill('SIGSTOP');
     try {
       const started = Date.now();
       expect(await ask(text('frozen'))).toBe('frozen: count 1');
@@ -160,7 +116,7 @@ describe('Redis (sessions and dedup) going down and coming back', () => {
       expect(Date.now() - started).toBeLessThan(4_500);
       expect(logger.text('warn')).toMatch(/no answer within/);
     } finally {
-      server?.kill('SIGCONT');
+      server.process?.kill('SIGCONT');
     }
     await eventually(() => redis.ping(), 10_000, 'Redis resumed');
     const xml = text('thawed');

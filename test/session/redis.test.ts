@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { type RedisClientLike, RedisStorage } from '../../src/session/redis.js';
+import { freePort, PrivateRedisServer } from '../support/redis-server.js';
 import { describeStorageContract, SAMPLE } from './contract.js';
 import { eventually, runTag, within } from './helpers.js';
 
@@ -96,53 +94,18 @@ describe('RedisStorage faults', () => {
   });
 
   describe('with a Redis server of our own that goes down and comes back', () => {
-    let port: number;
-    let server: ChildProcess | undefined;
-
-    const startServer = async () => {
-      server = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: 'ignore' },
-      );
-      // A missing binary is reported by the bounded wait below, not as an uncaught error.
-      server.on('error', () => {});
-      const probe = new Redis({
-        port,
-        host: '127.0.0.1',
-        lazyConnect: true,
-        retryStrategy: () => null,
-      });
-      probe.on('error', () => {});
-      await eventually(
-        async () => {
-          await probe.connect().catch(() => {});
-          return probe.ping();
-        },
-        5_000,
-        `redis-server on port ${port}`,
-      );
-      probe.disconnect();
-    };
-    const stopServer = async () => {
-      const child = server;
-      server = undefined;
-      if (!child || child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await within(exited, 5_000, 'redis-server exit');
-    };
+    let server: PrivateRedisServer;
 
     beforeAll(async () => {
-      port = await freePort();
+      server = new PrivateRedisServer(await freePort());
     });
-    afterAll(stopServer);
+    afterAll(() => server.stop());
 
     it('rejects while it is down, then works again with the same storage and client', async () => {
-      await startServer();
+      await server.start();
       const client = new Redis({
         host: '127.0.0.1',
-        port,
+        port: server.port,
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
         connectTimeout: 1_000,
@@ -154,7 +117,7 @@ describe('RedisStorage faults', () => {
         await eventually(() => storage.set('o6_up', { n: 1 }), 5_000, 'first write');
         await expect(storage.get('o6_up')).resolves.toEqual({ n: 1 });
 
-        await stopServer();
+        await server.stop();
         await expect(
           within(storage.set('o6_up', { n: 2 }), 3_000, 'set while down'),
         ).rejects.not.toThrow(/no answer/);
@@ -162,7 +125,7 @@ describe('RedisStorage faults', () => {
           /no answer/,
         );
 
-        await startServer(); // empty: --save "" keeps nothing across the restart
+        await server.start(); // empty: --save "" keeps nothing across the restart
         await eventually(() => storage.set('o6_up', { n: 3 }), 10_000, 'write after restart');
         await expect(storage.get('o6_up')).resolves.toEqual({ n: 3 });
       } finally {
@@ -171,13 +134,3 @@ describe('RedisStorage faults', () => {
     });
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
