@@ -11,7 +11,10 @@ export class WechatError extends Error {
   /** Whether `message` is safe to send to the HTTP caller. */
   readonly expose: boolean;
 
-  constructor(message: string, options: { status?: number; expose?: boolean; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { status?: number; expose?: boolean; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status ?? 500;
     this.expose = options.expose ?? this.status < 500;
