@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import type { Client } from '../src/client/client.js';
 import { PipelineError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
@@ -17,29 +18,15 @@ export type LateReplyMode = 'customer-service' | 'drop';
  * The customer-service (客服) methods a late reply is sent with. zgrobot's `Client` fits as is;
  * so does any object with these methods.
  */
-export interface CustomerServiceClient {
-  sendTextMessage(userId: string, content: string): Promise<unknown>;
-  sendImageMessage(userId: string, mediaId: string): Promise<unknown>;
-  sendVoiceMessage(userId: string, mediaId: string): Promise<unknown>;
-  sendVideoMessage(
-    userId: string,
-    mediaId: string,
-    title?: string,
-    description?: string,
-  ): Promise<unknown>;
-  sendMusicMessage(
-    userId: string,
-    url: string,
-    hqUrl: string,
-    thumbMediaId: string,
-    title?: string,
-    description?: string,
-  ): Promise<unknown>;
-  sendArticleMessage(
-    userId: string,
-    articles: { title: string; description?: string; url?: string; picurl?: string }[],
-  ): Promise<unknown>;
-}
+export type CustomerServiceClient = Pick<
+  Client,
+  | 'sendTextMessage'
+  | 'sendImageMessage'
+  | 'sendVoiceMessage'
+  | 'sendVideoMessage'
+  | 'sendMusicMessage'
+  | 'sendArticleMessage'
+>;
 
 /** Sends a late reply your own way (a queue, another API); `message` is what it answers. */
 export type SendLateReply = (reply: Reply, message: AnyMessage) => Promise<unknown>;
