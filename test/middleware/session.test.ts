@@ -49,6 +49,28 @@ describe('session()', () => {
     ]);
   });
 
+  it('overlapping messages of one user share one session, so neither change is lost', async () => {
+    const storage = new CountingStorage();
+    const routes = new Router().text(async (ctx) => {
+      const session = ctx.wechat.session;
+      const seen = Array.isArray(session.seen) ? session.seen : [];
+      session.seen = [...seen, ctx.wechat.message.content];
+      // Both requests are inside their handlers at once.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return 'ok';
+    });
+    const app = botApp({ token: TOKEN, routes, sessionStorage: storage });
+    await Promise.all([send(app, 'a'), send(app, 'b')]);
+    expect(storage.gets).toHaveLength(1); // loaded once for both
+    const stored = await storage.get('gh_account:user_openid');
+    expect([...(stored.seen as string[])].sort()).toEqual(['a', 'b']);
+    // Done: the next message loads what was stored, not a stale shared copy.
+    storage.gets = [];
+    await send(app, 'c');
+    expect(storage.gets).toHaveLength(1);
+    expect((await storage.get('gh_account:user_openid')).seen).toHaveLength(3);
+  });
+
   it('is saved only when it changed', async () => {
     const storage = new CountingStorage();
     await storage.set('gh_account:user_openid', { name: 'x' });
