@@ -6,7 +6,8 @@ import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
 import { renderReply } from '../src/replies/render.js';
 import type { Reply } from '../src/replies/replies.js';
-import { type LateReplyOptions, latePusher, lateReplyOf, whenLate } from './late-reply.js';
+import { type LateReplyOptions, latePusher, whenLate } from './late-reply.js';
+import { replyOf } from './render.js';
 import { DEFAULT_REPLY_TIMEOUT } from './router.js';
 import { type PipelineState, stateOf } from './state.js';
 
@@ -173,8 +174,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
     if (!late) return;
     void late.then(async (value) => {
       const logger = state.logger;
-      const reply =
-        state.handlerError === undefined ? lateReplyOf(value, message, logger) : undefined;
+      const reply = state.handlerError === undefined ? replyOf(value, message, logger) : undefined;
       const xml = reply ? renderReply(reply) : 'success';
       await guarded('store a late reply', () => store.complete(key, xml, window), logger);
       if (reply && reply.type !== 'success') await pushLater(state, message, key, reply);
@@ -220,7 +220,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
       // WeChat hung up before the answer was ready (no replyTimeout, or a slow stage): the reply
       // waits for a retry, and is pushed if none takes it.
       if (ctx.res.destroyed && body !== 'success') {
-        const reply = lateReplyOf(state.reply, message, state.logger);
+        const reply = replyOf(state.reply, message, state.logger);
         if (reply && reply.type !== 'success') void pushLater(state, message, key, reply);
       }
       return;

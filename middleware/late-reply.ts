@@ -3,8 +3,8 @@ import type { Client } from '../src/client/client.js';
 import { PipelineError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
-import { coerceReply, type ReplyValue } from '../src/replies/coerce.js';
 import type { Reply } from '../src/replies/replies.js';
+import { replyOf } from './render.js';
 import { type PipelineState, stateOf } from './state.js';
 
 /**
@@ -142,23 +142,6 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
 }
 
 /**
- * The reply object of a late handler result, or `undefined` for none (or for a value that is not
- * a reply, which is logged).
- */
-export function lateReplyOf(
-  value: ReplyValue,
-  message: AnyMessage,
-  logger: Logger,
-): Reply | undefined {
-  try {
-    return coerceReply(value, message);
-  } catch (error) {
-    logger.error(`zgrobot: cannot render the late reply to a ${message.type} message`, error);
-    return undefined;
-  }
-}
-
-/**
  * Delivers late replies when the pipeline runs without dedup (`dedupe: false`): as soon as the
  * handlers finish, their reply is sent as a customer-service message (or dropped, per `mode`).
  * With dedup on, `dedupe()` does this itself, after giving WeChat's retries the first chance.
@@ -186,7 +169,7 @@ export function whenLate(
   const { late, message } = state;
   if (!late || !message) return;
   void late.then(async (value) => {
-    const reply = lateReplyOf(value, message, state.logger);
+    const reply = replyOf(value, message, state.logger);
     if (reply && reply.type !== 'success' && state.handlerError === undefined) {
       await deliver(reply, message);
     }

@@ -1,6 +1,9 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import { coerceReply } from '../src/replies/coerce.js';
+import type { Logger } from '../src/logger.js';
+import type { AnyMessage } from '../src/messages/types.js';
+import { coerceReply, type ReplyValue } from '../src/replies/coerce.js';
 import { renderReply } from '../src/replies/render.js';
+import type { Reply } from '../src/replies/replies.js';
 import { type PipelineState, stateOf } from './state.js';
 
 /**
@@ -25,19 +28,22 @@ export function render(): Middleware {
 export function renderInto(ctx: ParameterizedContext, state: PipelineState): void {
   // A stage that already answered (an error, a user's own body) is left alone.
   if (ctx.body !== undefined && ctx.body !== null) return;
-  let xml = 'success';
-  if (state.message) {
-    try {
-      const reply = coerceReply(state.reply, state.message);
-      if (reply) xml = renderReply(reply);
-    } catch (error) {
-      state.logger.error(
-        `zgrobot: cannot render the reply to a ${state.message.type} message`,
-        error,
-      );
-    }
-  }
+  const reply = state.message && replyOf(state.reply, state.message, state.logger);
+  const xml = reply ? renderReply(reply) : 'success';
   ctx.status = 200;
   ctx.type = xml === 'success' ? 'text/plain' : 'application/xml';
   ctx.body = xml;
+}
+
+/**
+ * The reply object of a handler's result, or `undefined` for none. A value that is not a reply
+ * is logged and counts as none (the answer is then `success`).
+ */
+export function replyOf(value: ReplyValue, message: AnyMessage, logger: Logger): Reply | undefined {
+  try {
+    return coerceReply(value, message);
+  } catch (error) {
+    logger.error(`zgrobot: cannot render the reply to a ${message.type} message`, error);
+    return undefined;
+  }
 }
