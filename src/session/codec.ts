@@ -47,3 +47,21 @@ export function checkIdentifier(name: string, where: string): string {
   }
   return name;
 }
+
+/**
+ * Run `step` (creating a table, loading a file) on first use and share its promise with every
+ * later call. A failure is not remembered: the next call runs `step` again, since the server may
+ * be back or the operator may have fixed the file by then.
+ *
+ * @internal
+ */
+export function onceSuccessful<T>(step: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  return () => {
+    running ??= step().catch((error: unknown) => {
+      running = undefined;
+      throw error;
+    });
+    return running;
+  };
+}

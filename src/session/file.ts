@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { WechatError } from '../errors.js';
-import { decodeSession, encodeSession } from './codec.js';
+import { decodeSession, encodeSession, onceSuccessful } from './codec.js';
 import type { SessionData, SessionStorage } from './storage.js';
 
 /**
@@ -32,7 +32,6 @@ export class FileStorage implements SessionStorage {
   /** Absolute path of the session file. */
   readonly filename: string;
   #data: Map<string, string> | undefined;
-  #loading: Promise<Map<string, string>> | undefined;
   /** The write running now or last run; the next write starts after it settles. */
   #tail: Promise<void> = Promise.resolve();
   /** A write queued behind `#tail` that has not started: new changes can still join it. */
@@ -64,21 +63,11 @@ export class FileStorage implements SessionStorage {
     await this.#tail;
   }
 
-  #load(): Promise<Map<string, string>> {
-    if (this.#data) return Promise.resolve(this.#data);
-    this.#loading ??= this.#read().then(
-      (data) => {
-        this.#data = data;
-        return data;
-      },
-      (error: unknown) => {
-        // A transient failure (EMFILE, EACCES fixed by the operator) should not stick forever.
-        this.#loading = undefined;
-        throw error;
-      },
-    );
-    return this.#loading;
-  }
+  /** Reads the file on first use; a failed read (EMFILE, EACCES fixed later) is retried. */
+  readonly #load = onceSuccessful(async () => {
+    this.#data = await this.#read();
+    return this.#data;
+  });
 
   async #read(): Promise<Map<string, string>> {
     await this.#removeStaleTemps();

@@ -1,5 +1,5 @@
 import { WechatError } from '../errors.js';
-import { checkIdentifier, decodeSession, encodeSession } from './codec.js';
+import { checkIdentifier, decodeSession, encodeSession, onceSuccessful } from './codec.js';
 import type { SessionData, SessionStorage } from './storage.js';
 
 /**
@@ -44,7 +44,6 @@ export interface MySQLStorageOptions {
 export class MySQLStorage implements SessionStorage {
   readonly #db: MySQLPromiseQueryable;
   readonly #table: string;
-  #ready: Promise<void> | undefined;
 
   constructor(
     db: MySQLPromiseQueryable | MySQLCallbackQueryable,
@@ -87,25 +86,16 @@ export class MySQLStorage implements SessionStorage {
     await this.#db.query(`DELETE FROM \`${this.#table}\` WHERE id = ?`, [id]);
   }
 
-  #ensureTable(): Promise<void> {
-    this.#ready ??= this.#db
-      .query(
-        // 191 characters × 4 bytes fits the 767-byte index limit of older InnoDB row formats.
-        `CREATE TABLE IF NOT EXISTS \`${this.#table}\` (
-          id VARCHAR(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
-          value LONGTEXT CHARACTER SET utf8mb4 NOT NULL
-        ) DEFAULT CHARACTER SET utf8mb4`,
-      )
-      .then(
-        () => {},
-        (error: unknown) => {
-          // Do not remember the failure: the server may be back on the next request.
-          this.#ready = undefined;
-          throw error;
-        },
-      );
-    return this.#ready;
-  }
+  /** Creates the table on first use; a failed attempt is retried by the next call. */
+  readonly #ensureTable = onceSuccessful(() =>
+    this.#db.query(
+      // 191 characters × 4 bytes fits the 767-byte index limit of older InnoDB row formats.
+      `CREATE TABLE IF NOT EXISTS \`${this.#table}\` (
+        id VARCHAR(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY,
+        value LONGTEXT CHARACTER SET utf8mb4 NOT NULL
+      ) DEFAULT CHARACTER SET utf8mb4`,
+    ),
+  );
 }
 
 function firstRow(rows: unknown): Record<string, unknown> | undefined {

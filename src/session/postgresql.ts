@@ -1,5 +1,5 @@
 import { WechatError } from '../errors.js';
-import { checkIdentifier, decodeSession, encodeSession } from './codec.js';
+import { checkIdentifier, decodeSession, encodeSession, onceSuccessful } from './codec.js';
 import type { SessionData, SessionStorage } from './storage.js';
 
 /**
@@ -40,7 +40,6 @@ export interface PostgreSQLStorageOptions {
 export class PostgreSQLStorage implements SessionStorage {
   readonly #db: PostgreSQLQueryable;
   readonly #table: string;
-  #ready: Promise<void> | undefined;
 
   constructor(db: PostgreSQLQueryable, options: PostgreSQLStorageOptions = {}) {
     this.#db = db;
@@ -72,19 +71,10 @@ export class PostgreSQLStorage implements SessionStorage {
     await this.#db.query(`DELETE FROM "${this.#table}" WHERE id = $1`, [id]);
   }
 
-  #ensureTable(): Promise<void> {
-    this.#ready ??= this.#db
-      .query(
-        `CREATE TABLE IF NOT EXISTS "${this.#table}" (id TEXT PRIMARY KEY, value TEXT NOT NULL)`,
-      )
-      .then(
-        () => {},
-        (error: unknown) => {
-          // Do not remember the failure: the server may be back on the next request.
-          this.#ready = undefined;
-          throw error;
-        },
-      );
-    return this.#ready;
-  }
+  /** Creates the table on first use; a failed attempt is retried by the next call. */
+  readonly #ensureTable = onceSuccessful(() =>
+    this.#db.query(
+      `CREATE TABLE IF NOT EXISTS "${this.#table}" (id TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+    ),
+  );
 }
