@@ -4,13 +4,20 @@ import type { AnyMessage, XmlElement, XmlValue } from './types.js';
 import { parseXml } from './xml.js';
 
 type KindRow = { readonly fields: Readonly<Record<string, FieldSpec>> };
+/** A field to read: its name on the message, its spec, and its XML path split into steps. */
+type FieldReader = readonly [name: string, spec: FieldSpec, path: readonly string[]];
 
-// Lookup tables built once from the table of kinds.
+// Lookup tables built once from the table of kinds, so a parse does no per-field set-up.
 const byMsgType = new Map<string, MessageType>();
 const byEvent = new Map<string, MessageType>();
-for (const [type, row] of Object.entries(MESSAGE_KINDS) as [MessageType, object][]) {
+const readers = new Map<MessageType, readonly FieldReader[]>();
+for (const [type, row] of Object.entries(MESSAGE_KINDS) as [MessageType, KindRow][]) {
   if ('msgType' in row && typeof row.msgType === 'string') byMsgType.set(row.msgType, type);
   if ('event' in row && typeof row.event === 'string') byEvent.set(row.event, type);
+  readers.set(
+    type,
+    Object.entries(row.fields).map(([name, spec]) => [name, spec, spec.xml.split('.')] as const),
+  );
 }
 
 /**
@@ -40,9 +47,8 @@ export function messageFromElement(element: XmlElement, raw: string): AnyMessage
     raw,
     fields: element,
   };
-  const row: KindRow = MESSAGE_KINDS[type];
-  for (const [name, spec] of Object.entries(row.fields)) {
-    const value = readField(element, spec);
+  for (const [name, spec, path] of readers.get(type) ?? []) {
+    const value = readField(element, spec, path);
     if (value !== undefined) message[name] = value;
   }
   // The record was built field by field from the row of this very `type`.
@@ -56,8 +62,8 @@ function kindOf(element: XmlElement): MessageType {
   return byEvent.get(event) ?? 'unknown_event';
 }
 
-function readField(element: XmlElement, spec: FieldSpec): unknown {
-  const value = at(element, spec.xml);
+function readField(element: XmlElement, spec: FieldSpec, path: readonly string[]): unknown {
+  const value = at(element, path);
   if (spec.kind === 'picList') return readPicList(value);
   const raw = text(value);
   if (raw === undefined) {
@@ -88,9 +94,9 @@ function readPicList(value: XmlValue | undefined): PicListItem[] {
 }
 
 /** The value at a dotted path below the root element. */
-function at(element: XmlElement, path: string): XmlValue | undefined {
+function at(element: XmlElement, path: readonly string[]): XmlValue | undefined {
   let current: XmlValue | undefined = element;
-  for (const step of path.split('.')) {
+  for (const step of path) {
     if (current === undefined || typeof current !== 'object' || Array.isArray(current))
       return undefined;
     current = current[step];
