@@ -42,7 +42,9 @@ export function describeError(error: unknown): { message: string; exitCode: numb
   if (error instanceof BotUnreachableError || error instanceof InvalidReplyError) {
     return { message: error.message, exitCode: 1 };
   }
-  if (error instanceof SignatureError) return { message: error.message, exitCode: 1 };
+  if (error instanceof SignatureError) {
+    return { message: 'the reply MsgSignature does not match the token', exitCode: 1 };
+  }
   if (error instanceof DecryptError) {
     return { message: `the reply cannot be decrypted: ${error.message}`, exitCode: 1 };
   }

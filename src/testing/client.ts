@@ -148,7 +148,7 @@ export function createTestClient(target: BotTarget, options: TestClientOptions):
   const sendXml = async (xml: string): Promise<ParsedReply> => {
     const response = await send(build(xml));
     if (response.status !== 200) throw new UnexpectedStatusError(response.status, response.body);
-    return openReply(response.body, { token: options.token, crypt }).reply;
+    return openReply(response.body, { crypt }).reply;
   };
 
   const sendKind = <T extends MessageType>(type: T, input: MessageInput<T> = {}) => {

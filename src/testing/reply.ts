@@ -1,6 +1,4 @@
 import type { MessageCrypt } from '../crypto/message-crypt.js';
-import { checkMsgSignature } from '../crypto/signature.js';
-import { SignatureError, WechatError } from '../errors.js';
 import type { XmlElement, XmlValue } from '../messages/types.js';
 import { parseXml } from '../messages/xml.js';
 import { InvalidReplyError } from './errors.js';
@@ -99,6 +97,17 @@ function items(value: XmlValue | undefined): XmlElement[] {
   return list.filter((v): v is XmlElement => typeof v === 'object' && !Array.isArray(v));
 }
 
+/** The answer read as XML; anything else is an {@link InvalidReplyError}. */
+function replyXml(body: string): XmlElement {
+  try {
+    return parseXml(body);
+  } catch (error) {
+    throw new InvalidReplyError(`the reply is not valid XML: ${(error as Error).message}`, body, {
+      cause: error,
+    });
+  }
+}
+
 /**
  * Parses a bot's plaintext answer: reply XML, or `success`/empty for "no reply".
  *
@@ -112,14 +121,7 @@ function items(value: XmlValue | undefined): XmlElement[] {
 export function parseReply(body: string): ParsedReply {
   const trimmed = body.trim();
   if (trimmed === '' || trimmed === 'success') return { type: 'success', raw: body };
-  let xml: XmlElement;
-  try {
-    xml = parseXml(body);
-  } catch (error) {
-    throw new InvalidReplyError(`the reply is not valid XML: ${(error as Error).message}`, body, {
-      cause: error,
-    });
-  }
+  const xml = replyXml(body);
   const base: ParsedReplyBase = {
     source: text(xml.FromUserName) ?? '',
     target: text(xml.ToUserName) ?? '',
@@ -185,9 +187,10 @@ export function parseReply(body: string): ParsedReply {
 
 /** Options of {@link openReply}. */
 export interface OpenReplyOptions {
-  /** The token the reply's `MsgSignature` must be signed with. */
-  token: string;
-  /** The crypt, when the message went encrypted (the reply must then be encrypted too). */
+  /**
+   * The crypt, when the message went encrypted (the reply must then be encrypted too, and its
+   * `MsgSignature` signed with the crypt's token).
+   */
   crypt: MessageCrypt | undefined;
 }
 
@@ -200,46 +203,33 @@ export interface OpenedReply {
 
 /**
  * Opens a bot's answer as WeChat does: an encrypted envelope has its `MsgSignature` checked and
- * is decrypted; the plaintext XML is then parsed. `success` and an empty body may come plain.
+ * is decrypted ({@link MessageCrypt.decryptMessage}); the plaintext XML is then parsed. `success`
+ * and an empty body may come plain.
  *
  * @throws {SignatureError} when the envelope's `MsgSignature` does not match the token.
  * @throws {DecryptError} when the ciphertext is bad or for another AppID.
  * @throws {InvalidReplyError} when the answer is not reply XML, or comes plain for an encrypted message.
  * @example
  * ```ts
- * const { reply } = openReply(await response.text(), { token, crypt });
+ * const { reply } = openReply(await response.text(), { crypt });
  * ```
  */
 export function openReply(body: string, options: OpenReplyOptions): OpenedReply {
   const trimmed = body.trim();
-  if (trimmed === '' || trimmed === 'success') return { reply: parseReply(body), encrypted: false };
-  if (!options.crypt) return { reply: parseReply(body), encrypted: false };
-  let envelope: XmlElement;
-  try {
-    envelope = parseXml(body);
-  } catch (error) {
-    throw new InvalidReplyError(`the reply is not valid XML: ${(error as Error).message}`, body, {
-      cause: error,
-    });
+  const { crypt } = options;
+  if (!crypt || trimmed === '' || trimmed === 'success') {
+    return { reply: parseReply(body), encrypted: false };
   }
+  const envelope = replyXml(body);
   const encrypt = text(envelope.Encrypt);
   if (encrypt === undefined) {
     throw new InvalidReplyError('the message went encrypted but the reply came plain', body);
   }
-  const signed = checkMsgSignature({
-    token: options.token,
+  const xml = crypt.decryptMessage({
+    encrypt,
     timestamp: text(envelope.TimeStamp),
     nonce: text(envelope.Nonce),
-    encrypt,
     msgSignature: text(envelope.MsgSignature),
   });
-  if (!signed) throw new SignatureError('the reply MsgSignature does not match the token');
-  let xml: string;
-  try {
-    xml = options.crypt.decrypt(encrypt);
-  } catch (error) {
-    if (error instanceof WechatError) throw error;
-    throw new InvalidReplyError('the reply cannot be decrypted', body, { cause: error });
-  }
   return { reply: parseReply(xml), encrypted: true };
 }
