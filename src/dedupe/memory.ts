@@ -46,23 +46,12 @@ export class MemoryDedupeStore implements DedupeStore {
     const entry = this.#get(key);
     if (entry)
       return entry.body === undefined ? { state: 'pending' } : { state: 'done', body: entry.body };
-    this.#entries.set(key, {
-      body: undefined,
-      expires: Date.now() + window,
-      delivery: undefined,
-      waiters: undefined,
-    });
-    this.#evict();
+    this.#add(key, undefined, window);
     return { state: 'claimed' };
   }
 
   async complete(key: string, body: string, window: number): Promise<void> {
-    let entry = this.#get(key);
-    if (!entry) {
-      entry = { body, expires: 0, delivery: undefined, waiters: undefined };
-      this.#entries.set(key, entry);
-      this.#evict();
-    }
+    const entry = this.#get(key) ?? this.#add(key, body, window);
     entry.body = body;
     entry.expires = Date.now() + window;
     this.#wake(entry, body);
@@ -86,16 +75,7 @@ export class MemoryDedupeStore implements DedupeStore {
   }
 
   async deliver(key: string, channel: DeliveryChannel, window: number): Promise<boolean> {
-    let entry = this.#get(key);
-    if (!entry) {
-      entry = {
-        body: undefined,
-        expires: Date.now() + window,
-        delivery: undefined,
-        waiters: undefined,
-      };
-      this.#entries.set(key, entry);
-    }
+    const entry = this.#get(key) ?? this.#add(key, undefined, window);
     if (entry.delivery === undefined) {
       entry.delivery = channel;
       return true;
@@ -120,6 +100,19 @@ export class MemoryDedupeStore implements DedupeStore {
       return undefined;
     }
     this.#entries.set(key, entry);
+    return entry;
+  }
+
+  /** A new entry for `key`, as the most recently used; the least recently used go past `max`. */
+  #add(key: string, body: string | undefined, window: number): Entry {
+    const entry: Entry = {
+      body,
+      expires: Date.now() + window,
+      delivery: undefined,
+      waiters: undefined,
+    };
+    this.#entries.set(key, entry);
+    this.#evict();
     return entry;
   }
 

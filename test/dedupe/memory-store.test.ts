@@ -15,6 +15,15 @@ describe('MemoryDedupeStore', () => {
     expect(await store.claim('a', 30_000)).toEqual({ state: 'pending' });
   });
 
+  it('keeps the bound when complete or deliver meet a key it no longer holds', async () => {
+    const store = new MemoryDedupeStore({ max: 2 });
+    await store.complete('a', 'x', 30_000);
+    await store.deliver('b', 'push', 30_000);
+    await store.deliver('c', 'passive', 30_000);
+    expect(store.size).toBe(2);
+    expect(await store.claim('a', 30_000)).toEqual({ state: 'claimed' }); // a was dropped
+  });
+
   it('defaults to 10 000 entries', async () => {
     const store = new MemoryDedupeStore();
     for (let i = 0; i < 10_050; i++) await store.claim(`k${i}`, 30_000);
