@@ -33,3 +33,23 @@ export async function eventually<T>(
 export function runTag(): string {
   return `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/**
+ * Wraps a driver's `query` so a test sees the first word of every statement sent (`CREATE`,
+ * `SELECT`…) and can make the next `n` statements fail.
+ */
+export function recording<R>(query: (text: string, values?: unknown[]) => Promise<R>) {
+  const sql: string[] = [];
+  let failures = 0;
+  const db = {
+    async query(text: string, values?: unknown[]): Promise<R> {
+      sql.push(text.trim().split(/\s+/)[0] ?? '');
+      if (failures > 0) {
+        failures--;
+        throw new Error('injected failure');
+      }
+      return query(text, values);
+    },
+  };
+  return { db, sql, failNext: (n: number) => (failures = n) };
+}

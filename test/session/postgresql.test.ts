@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { type PostgreSQLQueryable, PostgreSQLStorage } from '../../src/session/postgresql.js';
 import { describeStorageContract, SAMPLE } from './contract.js';
-import { runTag, within } from './helpers.js';
+import { recording, runTag, within } from './helpers.js';
 
 // One table per run, so this file can run beside any other test touching the same database.
 const table = `zgrobot_session_test_${runTag()}`;
@@ -56,18 +56,8 @@ describe('PostgreSQLStorage', () => {
   });
 
   it('creates the table once, and retries when creating it failed', async () => {
-    const sql: string[] = [];
-    let fail = 1;
-    const db: PostgreSQLQueryable = {
-      async query(text, values) {
-        sql.push(text.split(' ')[0] ?? '');
-        if (fail > 0) {
-          fail--;
-          throw new Error('injected failure');
-        }
-        return pool.query(text, values);
-      },
-    };
+    const { db, sql, failNext } = recording((text, values) => pool.query(text, values));
+    failNext(1);
     const storage = new PostgreSQLStorage(db, { table: `${table}_other` });
     await expect(storage.set('u', { a: 1 })).rejects.toThrow('injected failure');
     await Promise.all([storage.get('u'), storage.set('u', { a: 1 }), storage.get('v')]);
