@@ -2,7 +2,14 @@ import type { FormData } from 'undici';
 import { type Logger, silentLogger } from '../logger.js';
 import { TOKEN_ERROR_CODES, WeChatApiError, WeChatResponseError } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
-import { filenameFromDisposition, type MediaDownload } from './media.js';
+import {
+  filenameFromDisposition,
+  type MediaDownload,
+  type MediaInput,
+  type MediaUploadOptions,
+  mediaForm,
+  toFile,
+} from './media.js';
 import { type GrantedToken, TokenManager } from './token.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 import { Transport, type TransportOptions, type TransportResponse } from './transport.js';
@@ -165,6 +172,24 @@ export class ClientCore {
       contentType,
       filename: filenameFromDisposition(header(res, 'content-disposition')),
     };
+  }
+
+  /** Upload `media` (and extra text fields) as the multipart field `media` to `path`. */
+  protected async upload<T>(
+    path: string,
+    media: MediaInput,
+    query: Query,
+    options: (CallOptions & MediaUploadOptions) | undefined,
+    fields: Record<string, string> = {},
+  ): Promise<T> {
+    const file = await toFile(media, options);
+    return this.call<T>({
+      method: 'POST',
+      path,
+      query,
+      body: () => mediaForm(file, fields),
+      timeout: options?.timeout,
+    });
   }
 
   /** Send with a token; on an invalid-token errcode, drop that token and retry once. */

@@ -1,5 +1,5 @@
 import type { CallOptions, WeChatResult } from './core.js';
-import { type MediaInput, type MediaUploadOptions, mediaForm, toFile } from './media.js';
+import type { MediaInput, MediaUploadOptions } from './media.js';
 import { MenuApi } from './menu.js';
 
 /** A customer-service (客服) account as listed by WeChat. */
@@ -94,19 +94,17 @@ export class CustomServiceApi extends MenuApi {
    * Set an account's avatar (a JPG, 640×640 recommended).
    * `POST /customservice/kfaccount/uploadheadimg?kf_account=…`, multipart field `media`.
    */
-  async uploadCustomServiceAccountAvatar(
+  uploadCustomServiceAccountAvatar(
     account: string,
     avatar: MediaInput,
     options?: CallOptions & MediaUploadOptions,
   ): Promise<WeChatResult> {
-    const file = await toFile(avatar, options);
-    return this.call({
-      method: 'POST',
-      path: '/customservice/kfaccount/uploadheadimg',
-      query: { kf_account: account },
-      body: () => mediaForm(file),
-      timeout: options?.timeout,
-    });
+    return this.upload(
+      '/customservice/kfaccount/uploadheadimg',
+      avatar,
+      { kf_account: account },
+      options,
+    );
   }
 
   /** All customer-service accounts. `GET /cgi-bin/customservice/getkflist`. */

@@ -1,12 +1,6 @@
 import { AccountApi } from './account.js';
 import type { CallOptions, WeChatResult } from './core.js';
-import {
-  type MediaDownload,
-  type MediaInput,
-  type MediaUploadOptions,
-  mediaForm,
-  toFile,
-} from './media.js';
+import type { MediaDownload, MediaInput, MediaUploadOptions } from './media.js';
 
 /** Kind of a temporary media file. */
 export type MediaType = 'image' | 'voice' | 'video' | 'thumb';
@@ -102,24 +96,6 @@ export type UploadOptions = CallOptions & MediaUploadOptions;
 
 /** Temporary media and permanent material (seed 7.6). */
 export class MediaApi extends AccountApi {
-  /** Upload a multipart form with `media` (and extra fields) to `path`. */
-  protected async upload<T>(
-    path: string,
-    media: MediaInput,
-    query: Record<string, string>,
-    options: UploadOptions | undefined,
-    fields: Record<string, string> = {},
-  ): Promise<T> {
-    const file = await toFile(media, options);
-    return this.call<T>({
-      method: 'POST',
-      path,
-      query,
-      body: () => mediaForm(file, fields),
-      timeout: options?.timeout,
-    });
-  }
-
   /**
    * Upload a temporary media file (kept 3 days). `POST /cgi-bin/media/upload?type=…`.
    *
