@@ -1,3 +1,6 @@
+import { expect } from 'vitest';
+import type { SessionStorage } from '../../src/session/storage.js';
+
 /**
  * Fail after `ms` instead of waiting forever: every wait on a server in these tests is bounded,
  * so a broken backend fails a test rather than hanging the run.
@@ -52,4 +55,12 @@ export function recording<R>(query: (text: string, values?: unknown[]) => Promis
     },
   };
   return { db, sql, failNext: (n: number) => (failures = n) };
+}
+
+/** `get` and `set` of a storage whose server is on a closed port both reject, within 3 s. */
+export async function expectRefusedQuickly(storage: SessionStorage): Promise<void> {
+  const started = Date.now();
+  await expect(within(storage.get('u'), 3_000, 'get')).rejects.toThrow(/ECONNREFUSED/);
+  await expect(within(storage.set('u', {}), 3_000, 'set')).rejects.toThrow(/ECONNREFUSED/);
+  expect(Date.now() - started).toBeLessThan(3_000);
 }
