@@ -1,9 +1,9 @@
 // One autocannon run in its own process, so the load generator does not share an event loop
 // with the server under test. Prints one JSON line with the results.
 
-import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
-import { MessageCrypt } from '../src/crypto/message-crypt.js';
+import { buildMessageXml } from '../src/testing/message-xml.js';
+import { buildMessageRequest, cryptFor } from '../src/testing/request.js';
 import { AES_KEY, APP_ID, TOKEN } from './scenarios.js';
 
 const [port, encrypted, seconds, connections] = [
@@ -13,33 +13,33 @@ const [port, encrypted, seconds, connections] = [
   Number(process.argv[5] ?? 50),
 ];
 
-const sha1 = (...parts: string[]) => createHash('sha1').update(parts.sort().join('')).digest('hex');
-const crypt = new MessageCrypt({ token: TOKEN, encodingAESKey: AES_KEY, appId: APP_ID });
+// Signed (and, for encrypted scenarios, encrypted) exactly as WeChat sends them: the builders
+// of `zgrobot/testing`.
+const credentials = encrypted
+  ? { token: TOKEN, encodingAESKey: AES_KEY, appId: APP_ID }
+  : { token: TOKEN };
+const crypt = cryptFor(credentials);
 
 // Distinct messages from 1000 users, so sessions and dedup see realistic keys. Every request is a
 // new message (its own MsgId): a repeated MsgId would be answered from the dedup cache as a retry.
 const MSG_ID_BASE = BigInt(Date.now()) * 1_000_000n;
 const requestFor = (i: number) => {
   const timestamp = String(1_700_000_000 + (i % 4096));
-  const nonce = String(100_000 + i);
-  const xml =
-    `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[user_${i % 1000}]]></FromUserName>` +
-    `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好 zgrobot ${i}]]></Content>` +
-    `<MsgId>${MSG_ID_BASE + BigInt(i)}</MsgId></xml>`;
-  const query = new URLSearchParams({
-    signature: sha1(TOKEN, timestamp, nonce),
-    timestamp,
-    nonce,
-    openid: `user_${i % 1000}`,
+  const openid = `user_${i % 1000}`;
+  const xml = buildMessageXml('text', {
+    target: 'gh_bench',
+    source: openid,
+    time: Number(timestamp),
+    content: `你好 zgrobot ${i}`,
+    messageId: String(MSG_ID_BASE + BigInt(i)),
   });
-  if (!encrypted) return { path: `/?${query}`, body: xml };
-  const encrypt = crypt.encrypt(xml);
-  query.set('encrypt_type', 'aes');
-  query.set('msg_signature', sha1(TOKEN, timestamp, nonce, encrypt));
-  return {
-    path: `/?${query}`,
-    body: `<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`,
-  };
+  const request = buildMessageRequest(credentials, xml, {
+    timestamp,
+    nonce: String(100_000 + i),
+    openid,
+    ...(crypt ? { crypt } : {}),
+  });
+  return { path: `/?${request.query}`, body: request.body };
 };
 
 let next = 0;
