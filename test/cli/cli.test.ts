@@ -1,13 +1,13 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type RunningExample, runExample } from '../examples/run-example.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 import { AES_KEY, APP_ID, TOKEN } from '../support/wechat.js';
-import { cli, startExample } from './run-cli.js';
+import { cli } from './run-cli.js';
 
 /** Exit 1 (or 2) with exactly one line on stderr, and no stack trace. */
 function expectOneLineError(run: { stderr: string; code: number }, code: number, text: RegExp) {
@@ -22,18 +22,19 @@ function expectOneLineError(run: { stderr: string; code: number }, code: number,
 // Each test starts CLI processes (node + tsx, about a second each).
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-let bot: { url: string; child: ChildProcess };
+let bot: RunningExample;
+/** The bot's path, where the CLI sends to. */
+let botUrl: string;
 const crypto = ['--aes-key', AES_KEY, '--app-id', APP_ID];
 
 beforeAll(async () => {
-  bot = await startExample('examples/integrations/node-http.ts', {
-    ZGROBOT_TOKEN: TOKEN,
-    ZGROBOT_APP_ID: APP_ID,
-    ZGROBOT_ENCODING_AES_KEY: AES_KEY,
+  bot = await runExample('integrations/node-http.ts', {
+    env: { ZGROBOT_TOKEN: TOKEN, ZGROBOT_APP_ID: APP_ID, ZGROBOT_ENCODING_AES_KEY: AES_KEY },
   });
+  botUrl = `${bot.url}/wechat`;
 });
-afterAll(() => {
-  bot?.child.kill();
+afterAll(async () => {
+  await bot?.stop();
 });
 
 describe('zgrobot token', () => {
@@ -77,7 +78,7 @@ describe('--help', () => {
 
 describe('zgrobot send, to the running example bot', () => {
   it('sends a plaintext text message and prints the reply', async () => {
-    const run = await cli(['send', bot.url, '--token', TOKEN, 'text', '你好', '世界']);
+    const run = await cli(['send', botUrl, '--token', TOKEN, 'text', '你好', '世界']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('text reply from gh_zgrobot_cli to o_zgrobot_cli_user');
@@ -85,7 +86,7 @@ describe('zgrobot send, to the running example bot', () => {
   });
 
   it('sends in safe mode: checks the reply signature and decrypts it', async () => {
-    const run = await cli(['send', bot.url, '--token', TOKEN, ...crypto, 'text', '秘密']);
+    const run = await cli(['send', botUrl, '--token', TOKEN, ...crypto, 'text', '秘密']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('(encrypted reply: MsgSignature OK, decrypted)');
     expect(run.stdout).toContain('你说：秘密');
@@ -93,9 +94,9 @@ describe('zgrobot send, to the running example bot', () => {
 
   it('sends events; --raw prints the XML', async () => {
     const [subscribe, click, raw] = await Promise.all([
-      cli(['send', bot.url, '--token', TOKEN, 'event', 'subscribe']),
-      cli(['send', bot.url, '--token', TOKEN, ...crypto, 'click', 'music']),
-      cli(['send', bot.url, '--token', TOKEN, 'click', 'music', '--raw', '--from', 'o_me']),
+      cli(['send', botUrl, '--token', TOKEN, 'event', 'subscribe']),
+      cli(['send', botUrl, '--token', TOKEN, ...crypto, 'click', 'music']),
+      cli(['send', botUrl, '--token', TOKEN, 'click', 'music', '--raw', '--from', 'o_me']),
     ]);
     expect(subscribe.stdout).toContain('感谢关注');
     expect(click.stdout).toContain('news reply');
@@ -107,7 +108,7 @@ describe('zgrobot send, to the running example bot', () => {
   it('sends any kind of the table with -f fields; no reply prints as such', async () => {
     const run = await cli([
       'send',
-      bot.url,
+      botUrl,
       '--token',
       TOKEN,
       'scancode_push_event',
@@ -119,7 +120,7 @@ describe('zgrobot send, to the running example bot', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('no reply');
     expectOneLineError(
-      await cli(['send', bot.url, '--token', TOKEN, 'click_event', '-f', 'nope=1']),
+      await cli(['send', botUrl, '--token', TOKEN, 'click_event', '-f', 'nope=1']),
       2,
       /no field "nope"/,
     );
@@ -131,16 +132,16 @@ describe('zgrobot send, to the running example bot', () => {
     const xml = (content: string) =>
       `<xml><ToUserName><![CDATA[gh_x]]></ToUserName><FromUserName><![CDATA[o_x]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${Date.now()}${content.length}</MsgId></xml>`;
     await writeFile(file, xml('手写'));
-    const run = await cli(['send', bot.url, '--token', TOKEN, ...crypto, 'xml', file]);
+    const run = await cli(['send', botUrl, '--token', TOKEN, ...crypto, 'xml', file]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('text reply from gh_x to o_x');
     expect(run.stdout).toContain('你说：手写');
-    const piped = await cli(['send', bot.url, '--token', TOKEN, 'xml', '-'], {}, xml('管道输入'));
+    const piped = await cli(['send', botUrl, '--token', TOKEN, 'xml', '-'], {}, xml('管道输入'));
     expect(piped.stdout).toContain('你说：管道输入');
   });
 
   it('a wrong token: exit 1, one line naming the token', async () => {
-    const run = await cli(['send', bot.url, '--token', 'wrong-token', 'text', 'hi']);
+    const run = await cli(['send', botUrl, '--token', 'wrong-token', 'text', 'hi']);
     expectOneLineError(run, 1, /403.*token/);
   });
 
@@ -174,7 +175,7 @@ describe('zgrobot send, to the running example bot', () => {
       const [html, plain, missing] = await Promise.all([
         cli(['send', `${base}/html`, '--token', TOKEN, 'text', 'hi']),
         cli(['send', `${base}/plain`, '--token', TOKEN, ...crypto, 'text', 'hi']),
-        cli(['send', bot.url.replace('/wechat', '/nowhere'), '--token', TOKEN, 'text', 'hi']),
+        cli(['send', botUrl.replace('/wechat', '/nowhere'), '--token', TOKEN, 'text', 'hi']),
       ]);
       expectOneLineError(html, 1, /not valid XML/);
       expectOneLineError(plain, 1, /went encrypted but the reply came plain/);
@@ -200,9 +201,9 @@ describe('zgrobot send, to the running example bot', () => {
 
   it('usage errors: no token, no kind, --aes-key without --app-id', async () => {
     const runs = await Promise.all([
-      cli(['send', bot.url, 'text', 'hi'], { ZGROBOT_TOKEN: '' }),
-      cli(['send', bot.url, '--token', TOKEN]),
-      cli(['send', bot.url, '--token', TOKEN, '--aes-key', AES_KEY, 'text', 'x'], {
+      cli(['send', botUrl, 'text', 'hi'], { ZGROBOT_TOKEN: '' }),
+      cli(['send', botUrl, '--token', TOKEN]),
+      cli(['send', botUrl, '--token', TOKEN, '--aes-key', AES_KEY, 'text', 'x'], {
         ZGROBOT_APP_ID: '',
       }),
     ]);
@@ -215,8 +216,8 @@ describe('zgrobot send, to the running example bot', () => {
 describe('zgrobot verify', () => {
   it('passes when the bot echoes echostr, fails (exit 1) on a wrong token', async () => {
     const [ok, wrong] = await Promise.all([
-      cli(['verify', bot.url, '--token', TOKEN]),
-      cli(['verify', bot.url, '--token', 'nope']),
+      cli(['verify', botUrl, '--token', TOKEN]),
+      cli(['verify', botUrl, '--token', 'nope']),
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^OK: .* echoed the echostr/);

@@ -12,7 +12,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface RunningExample {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (without the example's path) */
   url: string;
   /** The example's working directory (a fresh temp dir unless given). */
   cwd: string;
@@ -65,7 +65,8 @@ export async function runExample(
       reject(new Error(`${file} did not start within 15 s:\n${output}`));
     }, 15_000);
     const check = () => {
-      const found = /running on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      // `ZgRoBot running on http://…` from robot.run(); the integration examples print `… on http://…/wechat`.
+      const found = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (found?.[1]) {
         clearTimeout(timer);
         child.stdout.off('data', check);
