@@ -31,6 +31,14 @@ function fromDispatch(response: DispatchResponse): BotResponse {
   };
 }
 
+function headersOf(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return headers;
+}
+
 /**
  * In memory: the request runs through `handler` (e.g. `robot.callback()`) with no socket.
  *
@@ -77,11 +85,7 @@ export function httpTransport(url: string, timeout = 10_000): Transport {
     } catch (error) {
       throw new BotUnreachableError(url, error);
     }
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    return { status: response.status, headers, body };
+    return { status: response.status, headers: headersOf(response), body };
   };
 }
 
@@ -103,11 +107,7 @@ export function fetchTransport(target: FetchTarget, path = '/'): Transport {
         body: request.body ?? null,
       }),
     );
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    return { status: response.status, headers, body: await response.text() };
+    return { status: response.status, headers: headersOf(response), body: await response.text() };
   };
 }
 
