@@ -10,6 +10,7 @@ import { silentLogger } from '../src/logger.js';
 import { ZgRoBot } from '../src/robot.js';
 import { RedisStorage } from '../src/session/redis.js';
 import { SQLiteStorage } from '../src/session/sqlite.js';
+import type { SessionStorage } from '../src/session/storage.js';
 
 export const TOKEN = 'bench_token';
 export const APP_ID = 'wxbench0000000000';
@@ -22,6 +23,17 @@ const FIXED_REPLY =
 function echoBot(options: ConstructorParameters<typeof ZgRoBot>[0]): ZgRoBot {
   const robot = new ZgRoBot({ token: TOKEN, logger: silentLogger, ...options });
   robot.text((ctx) => ctx.wechat.message.content);
+  return robot;
+}
+
+/** A bot that counts each user's messages in its session: a read and a write per message. */
+function counterBot(sessionStorage: SessionStorage): ZgRoBot {
+  const robot = new ZgRoBot({ token: TOKEN, logger: silentLogger, sessionStorage });
+  robot.text((ctx) => {
+    const count = (Number(ctx.wechat.session.count) || 0) + 1;
+    ctx.wechat.session.count = count;
+    return `${ctx.wechat.message.content} #${count}`;
+  });
   return robot;
 }
 
@@ -79,17 +91,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     encrypted: false,
     listener: () => {
       const dir = mkdtempSync(join(tmpdir(), 'zgrobot-bench-'));
-      const robot = new ZgRoBot({
-        token: TOKEN,
-        logger: silentLogger,
-        sessionStorage: new SQLiteStorage(join(dir, 's.sqlite3')),
-      });
-      robot.text((ctx) => {
-        const count = (Number(ctx.wechat.session.count) || 0) + 1;
-        ctx.wechat.session.count = count;
-        return `${ctx.wechat.message.content} #${count}`;
-      });
-      return robot.callback();
+      return counterBot(new SQLiteStorage(join(dir, 's.sqlite3'))).callback();
     },
   },
   encrypted: {
@@ -103,17 +105,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     encrypted: false,
     listener: () => {
       const { redis, prefix } = benchRedis();
-      const robot = new ZgRoBot({
-        token: TOKEN,
-        logger: silentLogger,
-        sessionStorage: new RedisStorage(redis, { prefix: `${prefix}session:`, ttl: 600 }),
-      });
-      robot.text((ctx) => {
-        const count = (Number(ctx.wechat.session.count) || 0) + 1;
-        ctx.wechat.session.count = count;
-        return `${ctx.wechat.message.content} #${count}`;
-      });
-      return robot.callback();
+      const storage = new RedisStorage(redis, { prefix: `${prefix}session:`, ttl: 600 });
+      return counterBot(storage).callback();
     },
   },
   redisDedupe: {
