@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZgRoBot } from '../robot.js';
-import { robotApp } from './app.js';
 
 /**
  * An Express-style handler; typed on Node's own request and response, so it fits Express 4 and
@@ -29,7 +28,7 @@ export type ExpressHandler = (
  * ```
  */
 export function expressHandler(robot: ZgRoBot): ExpressHandler {
-  const callback = robotApp(robot).callback();
+  const callback = robot.callback();
   return (req, res) => {
     callback(req, res);
   };

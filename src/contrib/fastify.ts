@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZgRoBot } from '../robot.js';
-import { robotApp } from './app.js';
 
 /** Options of {@link zgrobotFastify}. */
 export interface ZgRoBotFastifyOptions {
@@ -32,7 +31,7 @@ export const zgrobotFastify: FastifyPluginAsync<ZgRoBotFastifyOptions> = async (
   options,
 ) => {
   const { robot, path = '/' } = options;
-  const callback = robotApp(robot).callback();
+  const callback = robot.callback();
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser(
     '*',
