@@ -6,6 +6,7 @@ import {
   MESSAGE_KINDS,
   MESSAGE_TYPES,
   type MessageType,
+  messageTypeOf,
 } from '../messages/kinds.js';
 import { createTestClient, type TestClientOptions } from '../testing/client.js';
 import type { MessageInput } from '../testing/message-xml.js';
@@ -104,11 +105,6 @@ function resolveType(name: string): MessageType | undefined {
   return MESSAGE_TYPES.find((t) => row(t).method === name);
 }
 
-function eventType(name: string): MessageType {
-  const lower = name.toLowerCase();
-  return MESSAGE_TYPES.find((t) => row(t).event === lower) ?? 'unknown_event';
-}
-
 interface Plan {
   type: MessageType;
   input: Record<string, unknown>;
@@ -152,7 +148,7 @@ function plan(kind: string, args: string[]): Plan {
       return { type: 'view_event', input: { key: need('a URL') } };
     case 'event': {
       const name = need('an event name (subscribe, click, …)');
-      const type = eventType(name);
+      const type = messageTypeOf('event', name);
       const input: Record<string, unknown> = type === 'unknown_event' ? { event: name } : {};
       if (args[1] !== undefined) input.key = args[1];
       return { type, input };

@@ -6,6 +6,7 @@ export {
   MESSAGE_TYPES,
   type MessageKinds,
   type MessageType,
+  messageTypeOf,
   type RouteMethodName,
 } from './kinds.js';
 export { messageFromElement, parseMessage } from './parse.js';

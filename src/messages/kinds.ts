@@ -316,3 +316,27 @@ export const MESSAGE_TYPES = Object.keys(MESSAGE_KINDS) as MessageType[];
 export function isMessageType(value: unknown): value is MessageType {
   return typeof value === 'string' && Object.hasOwn(MESSAGE_KINDS, value);
 }
+
+// Built once from the table: `<MsgType>` and lower-cased `<Event>` to the message type.
+const BY_MSG_TYPE = new Map<string, MessageType>();
+const BY_EVENT = new Map<string, MessageType>();
+for (const [type, row] of Object.entries(MESSAGE_KINDS) as [MessageType, object][]) {
+  if ('msgType' in row && typeof row.msgType === 'string') BY_MSG_TYPE.set(row.msgType, type);
+  if ('event' in row && typeof row.event === 'string') BY_EVENT.set(row.event, type);
+}
+
+/**
+ * The message type of a `<MsgType>` and, for `event`, its `<Event>` (both case-insensitive):
+ * `'unknown'` or `'unknown_event'` for values the table does not know.
+ *
+ * @example
+ * ```ts
+ * messageTypeOf('event', 'CLICK'); // 'click_event'
+ * messageTypeOf('text');           // 'text'
+ * ```
+ */
+export function messageTypeOf(msgType: string, event = ''): MessageType {
+  const kind = msgType.trim().toLowerCase();
+  if (kind !== 'event') return BY_MSG_TYPE.get(kind) ?? 'unknown';
+  return BY_EVENT.get(event.trim().toLowerCase()) ?? 'unknown_event';
+}

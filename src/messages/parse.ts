@@ -1,5 +1,5 @@
 import type { FieldSpec, PicListItem } from './fields.js';
-import { MESSAGE_KINDS, type MessageType } from './kinds.js';
+import { MESSAGE_KINDS, type MessageType, messageTypeOf } from './kinds.js';
 import type { AnyMessage, XmlElement, XmlValue } from './types.js';
 import { parseXml } from './xml.js';
 
@@ -7,13 +7,9 @@ type KindRow = { readonly fields: Readonly<Record<string, FieldSpec>> };
 /** A field to read: its name on the message, its spec, and its XML path split into steps. */
 type FieldReader = readonly [name: string, spec: FieldSpec, path: readonly string[]];
 
-// Lookup tables built once from the table of kinds, so a parse does no per-field set-up.
-const byMsgType = new Map<string, MessageType>();
-const byEvent = new Map<string, MessageType>();
+// Built once from the table of kinds, so a parse does no per-field set-up.
 const readers = new Map<MessageType, readonly FieldReader[]>();
 for (const [type, row] of Object.entries(MESSAGE_KINDS) as [MessageType, KindRow][]) {
-  if ('msgType' in row && typeof row.msgType === 'string') byMsgType.set(row.msgType, type);
-  if ('event' in row && typeof row.event === 'string') byEvent.set(row.event, type);
   readers.set(
     type,
     Object.entries(row.fields).map(([name, spec]) => [name, spec, spec.xml.split('.')] as const),
@@ -37,7 +33,7 @@ export function parseMessage(xml: string): AnyMessage {
 
 /** Builds the typed message from an already parsed `<xml>` element. */
 export function messageFromElement(element: XmlElement, raw: string): AnyMessage {
-  const type = kindOf(element);
+  const type = messageTypeOf(text(element.MsgType) ?? '', text(element.Event));
   const message: Record<string, unknown> = {
     type,
     messageId: text(element.MsgId ?? element.MsgID) ?? '',
@@ -53,13 +49,6 @@ export function messageFromElement(element: XmlElement, raw: string): AnyMessage
   }
   // The record was built field by field from the row of this very `type`.
   return message as unknown as AnyMessage;
-}
-
-function kindOf(element: XmlElement): MessageType {
-  const msgType = text(element.MsgType)?.trim().toLowerCase() ?? '';
-  if (msgType !== 'event') return byMsgType.get(msgType) ?? 'unknown';
-  const event = text(element.Event)?.trim().toLowerCase() ?? '';
-  return byEvent.get(event) ?? 'unknown_event';
 }
 
 function readField(element: XmlElement, spec: FieldSpec, path: readonly string[]): unknown {

@@ -3,6 +3,7 @@ import {
   MESSAGE_KINDS,
   type MessageKinds,
   type MessageType,
+  messageTypeOf,
 } from '../messages/kinds.js';
 import { UnexpectedStatusError } from './errors.js';
 import { buildMessageXml, type MessageEnvelope, type MessageInput } from './message-xml.js';
@@ -165,11 +166,6 @@ export function createTestClient(target: BotTarget, options: TestClientOptions):
     helpers[row.method] = (input = {}) => sendKind(type, input);
   }
 
-  const eventKinds = new Map<string, MessageType>();
-  for (const [type, row] of Object.entries(MESSAGE_KINDS) as [MessageType, object][]) {
-    if ('event' in row && typeof row.event === 'string') eventKinds.set(row.event, type);
-  }
-
   const client: Omit<TestClient, keyof Omit<KindHelpers, Positional>> = {
     text: (content, input) => sendKind('text', { ...input, content }),
     image: (img, input) => sendKind('image', { mediaId: 'test_media_id', ...input, img }),
@@ -188,8 +184,10 @@ export function createTestClient(target: BotTarget, options: TestClientOptions):
     locationEvent: (latitude, longitude, input) =>
       sendKind('location_event', { precision: 65, ...input, latitude, longitude }),
     event: (name, input) => {
-      const type = eventKinds.get(name.toLowerCase());
-      return type ? sendKind(type, input) : sendKind('unknown_event', { ...input, event: name });
+      const type = messageTypeOf('event', name);
+      return type === 'unknown_event'
+        ? sendKind(type, { ...input, event: name })
+        : sendKind(type, input);
     },
     send: (type, input) => sendKind(type, input),
     sendXml,
