@@ -1,11 +1,8 @@
-import type { Middleware } from 'koa';
 import type { Client } from '../src/client/client.js';
 import { PipelineError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
 import type { Reply } from '../src/replies/replies.js';
-import { replyOf } from './render.js';
-import { type PipelineState, stateOf } from './state.js';
 
 /**
  * What happens to a reply the handlers produced after the bot already answered `success` (past
@@ -31,7 +28,7 @@ export type CustomerServiceClient = Pick<
 /** Sends a late reply your own way (a queue, another API); `message` is what it answers. */
 export type SendLateReply = (reply: Reply, message: AnyMessage) => Promise<unknown>;
 
-/** Options of {@link lateReply} (and of the late replies of `dedupe()`). */
+/** How `turn()` delivers late replies. */
 export interface LateReplyOptions {
   /** Default: `'customer-service'` when `client` or `send` is given, else `'drop'`. */
   mode?: LateReplyMode;
@@ -139,39 +136,4 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
       logger.error(`zgrobot: could not send the ${what} as a customer-service message`, error);
     }
   };
-}
-
-/**
- * Delivers late replies when the pipeline runs without dedup (`dedupe: false`): as soon as the
- * handlers finish, their reply is sent as a customer-service message (or dropped, per `mode`).
- * With dedup on, `dedupe()` does this itself, after giving WeChat's retries the first chance.
- *
- * @example
- * ```ts
- * app.use(verify({ token })).use(parse()).use(lateReply({ client })).use(render()).use(router(routes));
- * ```
- */
-export function lateReply(options: LateReplyOptions = {}): Middleware {
-  const push = latePusher(options);
-  return async (ctx, next) => {
-    const state = stateOf(ctx, options.logger);
-    if (options.finalDeadline !== undefined) state.finalDeadline = options.finalDeadline;
-    await next();
-    whenLate(state, (reply, message) => push(reply, message, state.logger));
-  };
-}
-
-/** Calls `deliver` with the late reply once the handlers finish, if they ran late. */
-export function whenLate(
-  state: PipelineState,
-  deliver: (reply: Reply, message: AnyMessage) => Promise<void>,
-): void {
-  const { late, message } = state;
-  if (!late || !message) return;
-  void late.then(async (value) => {
-    const reply = replyOf(value, message, state.logger);
-    if (reply && reply.type !== 'success' && state.handlerError === undefined) {
-      await deliver(reply, message);
-    }
-  });
 }

@@ -9,17 +9,13 @@ import { type DedupeOptions, dedupe } from './dedupe.js';
 import { encrypt } from './encrypt.js';
 import { errorBoundary } from './error-boundary.js';
 import type { ErrorPage } from './error-page.js';
-import {
-  type CustomerServiceClient,
-  type LateReplyMode,
-  lateReply,
-  type SendLateReply,
-} from './late-reply.js';
+import type { CustomerServiceClient, LateReplyMode, SendLateReply } from './late-reply.js';
 import { parse } from './parse.js';
 import { render } from './render.js';
 import { router } from './router.js';
 import type { Router } from './routes.js';
 import { session } from './session.js';
+import { turn } from './turn.js';
 import { verify } from './verify.js';
 
 /** Everything {@link pipeline} needs. */
@@ -49,9 +45,7 @@ export interface PipelineConfig {
    * WeChat sends it. `false` turns it off; `{ store }` picks the store (a `RedisDedupeStore` when
    * several instances serve one account), `window` how long messages are remembered (ms, ≥ 20 000).
    */
-  dedupe?:
-    | false
-    | Pick<DedupeOptions, 'store' | 'window' | 'retryWindow' | 'storeTimeout' | 'getKey'>;
+  dedupe?: false | Omit<DedupeOptions, 'logger'>;
   /**
    * What to do with a reply the handlers produce after the bot answered `success` (past
    * `replyTimeout` or after `ctx.wechat.defer()`) when no WeChat retry took it. Default:
@@ -69,7 +63,7 @@ export interface PipelineConfig {
 
 /**
  * All stages in the right order, as one Koa middleware:
- * errorBoundary → verify → encrypt → decrypt → parse → dedupe → (yours) → session → render → router.
+ * errorBoundary → verify → encrypt → decrypt → parse → turn → dedupe → (yours) → session → render → router.
  *
  * @throws {InvalidEncodingAESKeyError} at once for a malformed EncodingAESKey.
  *
@@ -95,24 +89,23 @@ export function pipeline(config: PipelineConfig): Middleware {
     decrypt({ crypt, bodyLimit, logger, token: config.token }),
     parse({ bodyLimit, logger }),
   ];
-  const late = {
-    mode: config.lateReply,
-    client: config.client,
-    send: config.sendLateReply,
-    finalDeadline: config.finalDeadline,
-    logger,
-  };
-  if (config.dedupe === false) stages.push(lateReply(late));
-  else stages.push(dedupe({ ...late, ...config.dedupe, replyTimeout: config.replyTimeout }));
+  stages.push(
+    turn({
+      replyTimeout: config.replyTimeout,
+      mode: config.lateReply,
+      client: config.client,
+      send: config.sendLateReply,
+      finalDeadline: config.finalDeadline,
+      logger,
+    }),
+  );
+  if (config.dedupe !== false) stages.push(dedupe({ ...config.dedupe, logger }));
   stages.push(...(config.middleware ?? []));
   if (config.sessionStorage) {
     stages.push(
       session({ storage: config.sessionStorage, getSessionKey: config.getSessionKey, logger }),
     );
   }
-  stages.push(
-    render(),
-    router(config.routes, { replyTimeout: config.replyTimeout, bodyLimit, logger }),
-  );
+  stages.push(render(), router(config.routes, { bodyLimit, logger }));
   return compose(stages);
 }

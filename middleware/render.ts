@@ -9,6 +9,8 @@ import { type PipelineState, stateOf } from './state.js';
 /**
  * Turns `ctx.wechat.reply` into the HTTP answer after the router ran: reply XML, or `success`
  * when there is no reply. A reply value that is not a reply is logged and answered `success`.
+ * Under `turn()` it writes the answer only while the turn is in time, so your middleware around
+ * it sees the answer in `ctx.body`; past the deadline `turn()` has answered `success` already.
  *
  * @example
  * ```ts
@@ -17,22 +19,37 @@ import { type PipelineState, stateOf } from './state.js';
  */
 export function render(): Middleware {
   return async (ctx, next) => {
-    const state = stateOf(ctx);
-    state.renderInstalled = true;
     await next();
-    renderInto(ctx, state);
+    renderInto(ctx, stateOf(ctx));
   };
 }
 
-/** Writes the reply of `state` into `ctx.body`; shared with `router()` when used alone. */
+/**
+ * Writes the answer of `state` into `ctx.body`, unless a stage already answered otherwise or the
+ * turn already answered `success` (its reply then goes out late).
+ */
 export function renderInto(ctx: ParameterizedContext, state: PipelineState): void {
   // A stage that already answered (an error, a user's own body) is left alone.
-  if (ctx.body !== undefined && ctx.body !== null) return;
-  const reply = state.message && replyOf(state.reply, state.message, state.logger);
-  const xml = reply ? renderReply(reply) : 'success';
+  if (state.late || (ctx.body !== undefined && ctx.body !== null)) return;
+  answer(ctx, settleAnswer(state));
+}
+
+/** Sets the HTTP answer to reply XML or `success`. */
+export function answer(ctx: ParameterizedContext, text: string): void {
   ctx.status = 200;
-  ctx.type = xml === 'success' ? 'text/plain' : 'application/xml';
-  ctx.body = xml;
+  ctx.type = text === 'success' ? 'text/plain' : 'application/xml';
+  ctx.body = text;
+}
+
+/**
+ * The answer text of this request: the reply rendered to XML (before encryption), or `success`.
+ * Rendered once; later calls return the same text.
+ */
+export function settleAnswer(state: PipelineState): string {
+  if (state.answer !== undefined) return state.answer;
+  const reply = state.message && replyOf(state.reply, state.message, state.logger);
+  state.answer = reply ? renderReply(reply) : 'success';
+  return state.answer;
 }
 
 /**

@@ -23,11 +23,8 @@ export interface WechatState<M = AnyMessage> {
   xml: string | undefined;
   /** Where the stages log; the pipeline's logger. */
   logger: Logger;
-  /**
-   * Set when the handlers were still running at the reply deadline: resolves with their late reply
-   * (or `undefined`). The answer to WeChat was already `success`.
-   */
-  late: Promise<ReplyValue> | undefined;
+  /** Whether the answer to WeChat went out (`success`) before the reply was ready. */
+  late: boolean;
   /** Set when a handler threw; the reply is then `success` and the session is not saved. */
   handlerError: unknown;
   /**
@@ -72,15 +69,30 @@ export type PipelineState = Omit<WechatState, 'message'> & {
   message: AnyMessage | undefined;
   /** The request body as read once from the stream (or from an upstream body parser). */
   body: string | undefined;
-  /** Set by `render()` so `router()` knows not to render on its own. */
-  renderInstalled: boolean;
   /** When the request arrived (`Date.now()`), for the deadlines. */
   arrivedAt: number;
   /** Milliseconds after `arrivedAt` at which `signal` aborts. */
   finalDeadline: number;
+  /**
+   * Set by the stage that answers WeChat on the turn's clock (`turn()`): when the reply is due,
+   * ms since the epoch. A retry waiting for the first try's reply waits until then.
+   */
+  replyBy: number | undefined;
+  /**
+   * The answer text once settled (reply XML before encryption, or `success`): rendered once from
+   * `reply`, or set by `dedupe()` for a retry.
+   */
+  answer: string | undefined;
+  /** Set by `dedupe()` for a retry: it answers with the first try's reply and delivers nothing late. */
+  borrowed: boolean;
+  /**
+   * Set by `dedupe()`: decides whether a late reply is still to be pushed (no retry took it). It
+   * resolves once that is known (after the retry window).
+   */
+  lateGate: (() => Promise<boolean>) | undefined;
   /** Set by `defer()`. */
   deferred: boolean;
-  /** Called by `defer()`; set by `router()` to stop waiting for the handlers. */
+  /** Called by `defer()`; set by the turn to stop waiting for the handlers. */
   onDefer: (() => void) | undefined;
   /** The signal once made (made on first read of `signal`). */
   signalCache: AbortSignal | undefined;
@@ -101,12 +113,15 @@ export function stateOf(ctx: ParameterizedContext, logger?: Logger): PipelineSta
       encrypted: false,
       xml: undefined,
       logger: logger ?? console,
-      late: undefined,
+      late: false,
       handlerError: undefined,
       body: undefined,
-      renderInstalled: false,
       arrivedAt: Date.now(),
       finalDeadline: DEFAULT_FINAL_DEADLINE,
+      replyBy: undefined,
+      answer: undefined,
+      borrowed: false,
+      lateGate: undefined,
       deferred: false,
       onDefer: undefined,
       signalCache: undefined,

@@ -27,14 +27,13 @@ export {
   type CustomerServiceClient,
   type LateReplyMode,
   type LateReplyOptions,
-  lateReply,
   type SendLateReply,
   sendAsCustomerMessage,
 } from '../middleware/late-reply.js';
 export { type ParseOptions, parse } from '../middleware/parse.js';
 export { type PipelineConfig, pipeline } from '../middleware/pipeline.js';
 export { render } from '../middleware/render.js';
-export { DEFAULT_REPLY_TIMEOUT, type RouterOptions, router } from '../middleware/router.js';
+export { type RouterOptions, router } from '../middleware/router.js';
 export { type FilterRule, type Handler, type RouteMethods, Router } from '../middleware/routes.js';
 export { defaultSessionKey, type SessionOptions, session } from '../middleware/session.js';
 export {
@@ -42,6 +41,7 @@ export {
   type WechatContext,
   type WechatState,
 } from '../middleware/state.js';
+export { DEFAULT_REPLY_TIMEOUT, type TurnOptions, turn } from '../middleware/turn.js';
 export { type VerifyOptions, verify } from '../middleware/verify.js';
 export * from './client/index.js';
 export { Config, type ConfigInput, type ConfigValues, DEFAULT_CONFIG } from './config.js';

@@ -52,3 +52,30 @@ export function enablePrettyLogging(logger: Logger = console, level: LogLevel = 
   };
   return { debug: make('debug'), info: make('info'), warn: make('warn'), error: make('error') };
 }
+
+/**
+ * Logs a warning at most once per `interval` ms and counts the ones it held back, so a store
+ * that is down for an hour writes a few lines, not one per request.
+ *
+ * @example
+ * ```ts
+ * const warn = rateLimitedWarning(10_000);
+ * warn(logger, 'zgrobot: session storage unavailable'); // logged
+ * warn(logger, 'zgrobot: session storage unavailable'); // counted, not logged
+ * ```
+ */
+export function rateLimitedWarning(interval = 10_000): (logger: Logger, message: string) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let held = 0;
+  return (logger, message) => {
+    const now = Date.now();
+    if (now - last < interval) {
+      held++;
+      return;
+    }
+    const more = held > 0 ? ` (${held} more like it since the last one)` : '';
+    logger.warn(`${message}${more}`);
+    last = now;
+    held = 0;
+  };
+}

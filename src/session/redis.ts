@@ -1,5 +1,5 @@
 import { decodeSession, encodeSession } from './codec.js';
-import type { SessionData, SessionStorage } from './storage.js';
+import type { SessionData, SessionLease, SessionStorage } from './storage.js';
 
 /**
  * The Redis commands {@link RedisStorage} uses. An ioredis `Redis` or `Cluster` fits as is; any
@@ -10,7 +10,35 @@ export interface RedisClientLike {
   set(key: string, value: string): Promise<unknown>;
   set(key: string, value: string, secondsToken: 'EX', seconds: number): Promise<unknown>;
   del(key: string): Promise<unknown>;
+  /** `EVAL script numkeys key… arg…`, for the turn locks (atomic compare-and-set scripts). */
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
+
+// Lock + read in one step: the lock is ours when it was free or already ours.
+const ACQUIRE = `local holder = redis.call('GET', KEYS[2])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+  local value = redis.call('GET', KEYS[1])
+  if value == false then return {1} end
+  return {1, value}
+end
+return {0, redis.call('PTTL', KEYS[2])}`;
+
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+
+// Write (or delete) the session only while the caller still holds the lock, then free it.
+const RELEASE = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+if ARGV[2] == 'set' then
+  if ARGV[4] == '' then redis.call('SET', KEYS[1], ARGV[3])
+  else redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4]) end
+elseif ARGV[2] == 'del' then
+  redis.call('DEL', KEYS[1])
+end
+redis.call('DEL', KEYS[2])
+return 1`;
 
 /** Options of {@link RedisStorage}. */
 export interface RedisStorageOptions {
@@ -52,6 +80,11 @@ export interface RedisStorageOptions {
  *   set: (key: string, value: string, _ex?: 'EX', seconds?: number) =>
  *     client.set(key, value, seconds === undefined ? {} : { EX: seconds }),
  *   del: (key) => client.del(key),
+ *   eval: (script, numKeys, ...args) =>
+ *     client.eval(script, {
+ *       keys: args.slice(0, numKeys).map(String),
+ *       arguments: args.slice(numKeys).map(String),
+ *     }),
  * });
  * ```
  */
@@ -91,4 +124,44 @@ export class RedisStorage implements SessionStorage {
   async delete(id: string): Promise<void> {
     await this.#redis.del(this.key(id));
   }
+
+  async acquire(id: string, owner: string, leaseMs: number): Promise<SessionLease> {
+    const key = this.key(id);
+    const reply = await this.#redis.eval(ACQUIRE, 2, key, lockKey(key), owner, Math.ceil(leaseMs));
+    const [won, value] = Array.isArray(reply) ? reply : [];
+    if (Number(won) !== 1) return { acquired: false, retryAfter: Math.max(0, Number(value ?? 0)) };
+    return {
+      acquired: true,
+      data: typeof value === 'string' ? decodeSession(value, 'RedisStorage') : {},
+    };
+  }
+
+  async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const reply = await this.#redis.eval(
+      RENEW,
+      1,
+      lockKey(this.key(id)),
+      owner,
+      Math.ceil(leaseMs),
+    );
+    return Number(reply) === 1;
+  }
+
+  async release(id: string, owner: string, value?: SessionData | null): Promise<boolean> {
+    const key = this.key(id);
+    const mode = value === null ? 'del' : value === undefined ? 'keep' : 'set';
+    const text = value ? encodeSession(value) : '';
+    const ttl = this.#ttl === undefined ? '' : String(this.#ttl);
+    const reply = await this.#redis.eval(RELEASE, 2, key, lockKey(key), owner, mode, text, ttl);
+    return Number(reply) === 1;
+  }
+}
+
+/**
+ * The key of a session's turn lock. In a Redis Cluster both keys of a script must share a slot:
+ * braces make the lock hash like the session key, unless that key already has a hash tag of its
+ * own, which the suffix then keeps.
+ */
+function lockKey(key: string): string {
+  return /\{[^}]+\}/.test(key) ? `${key}:lock` : `{${key}}:lock`;
 }

@@ -6,23 +6,25 @@ import { render } from '../../middleware/render.js';
 import { router } from '../../middleware/router.js';
 import { Router } from '../../middleware/routes.js';
 import { session } from '../../middleware/session.js';
+import { turn } from '../../middleware/turn.js';
 import { verify } from '../../middleware/verify.js';
 import { MemoryStorage } from '../../src/session/memory.js';
-import type { SessionData, SessionStorage } from '../../src/session/storage.js';
+import type { SessionData, SessionLease, SessionStorage } from '../../src/session/storage.js';
 import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import { appOf, botApp, gate, readReply, recordingLogger, waitFor } from './helpers.js';
 
-/** A MemoryStorage that counts its calls. */
+/** A MemoryStorage that counts the loads and saves of the session stage (lock + read, write + unlock). */
 class CountingStorage extends MemoryStorage {
   gets: string[] = [];
   sets: [string, SessionData][] = [];
-  override async get(id: string): Promise<SessionData> {
-    this.gets.push(id);
-    return super.get(id);
+  override async acquire(id: string, owner: string, leaseMs: number): Promise<SessionLease> {
+    const lease = await super.acquire(id, owner, leaseMs);
+    if (lease.acquired) this.gets.push(id);
+    return lease;
   }
-  override async set(id: string, value: SessionData): Promise<void> {
-    this.sets.push([id, structuredClone(value)]);
-    return super.set(id, value);
+  override async release(id: string, owner: string, value?: SessionData | null): Promise<boolean> {
+    if (value) this.sets.push([id, structuredClone(value)]);
+    return super.release(id, owner, value);
   }
 }
 
@@ -49,7 +51,7 @@ describe('session()', () => {
     ]);
   });
 
-  it('overlapping messages of one user share one session, so neither change is lost', async () => {
+  it('overlapping messages of one user run one after another, so neither change is lost', async () => {
     const storage = new CountingStorage();
     const routes = new Router().text(async (ctx) => {
       const session = ctx.wechat.session;
@@ -61,7 +63,7 @@ describe('session()', () => {
     });
     const app = botApp({ token: TOKEN, routes, sessionStorage: storage });
     await Promise.all([send(app, 'a'), send(app, 'b')]);
-    expect(storage.gets).toHaveLength(1); // loaded once for both
+    expect(storage.gets).toHaveLength(2); // each turn loads what the one before it saved
     const stored = await storage.get('gh_account:user_openid');
     expect([...(stored.seen as string[])].sort()).toEqual(['a', 'b']);
     // Done: the next message loads what was stored, not a stale shared copy.
@@ -192,6 +194,7 @@ describe('session()', () => {
       errorBoundary({ logger }),
       verify({ token: TOKEN, logger }),
       parse({ logger }),
+      turn({ logger }),
       session({ storage: slow, loadTimeout: 100, logger }),
       render(),
       router(counter(), { logger }),
