@@ -62,7 +62,7 @@ export async function holdSession(
 
   const owner = `${processTag}:${(++turns).toString(36)}`;
   const giveUp = Date.now() + settings.lockWait;
-  for (;;) {
+  for (let backoff = 5; ; backoff = Math.min(backoff * 2, 50)) {
     const attempt = storage.acquire(key, owner, settings.lease);
     let lease: Awaited<typeof attempt>;
     try {
@@ -82,9 +82,12 @@ export async function holdSession(
       );
       return unavailableHold();
     }
-    // Poll at most every 100 ms, at least every 5: the holder frees it as soon as its turn ends.
-    const pause = Math.min(left, Math.max(5, Math.min(100, lease.retryAfter)));
-    await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random() / 2)));
+    // Ask again soon, then less often (up to every 50 ms): turns are short, and the holder
+    // frees the lock as soon as its turn ends, long before its lease would run out.
+    const pause = Math.min(left, lease.retryAfter, backoff);
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(1, pause * (0.5 + Math.random() / 2))),
+    );
   }
 }
 

@@ -128,9 +128,11 @@ export class PostgreSQLStorage implements SessionStorage {
   /** Creates the table on first use; a failed attempt is retried by the next call. */
   readonly #ensureTable = onceSuccessful(async () => {
     const t = `"${this.#table}"`;
-    await this.#db.query(
-      `CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, value TEXT NOT NULL, lock_owner TEXT, lock_until BIGINT)`,
-    );
+    await this.#db
+      .query(
+        `CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, value TEXT NOT NULL, lock_owner TEXT, lock_until BIGINT)`,
+      )
+      .catch(ignoreCreateRace);
     // A table made before turn locks existed: add the columns (ALTER only when they are missing,
     // so a running bot never takes the table's exclusive lock for nothing).
     const { rows } = await this.#db.query(
@@ -149,4 +151,13 @@ function decodeValue(value: unknown): SessionData {
   if (typeof value !== 'string')
     throw new WechatError('PostgreSQLStorage: unexpected value column type');
   return decodeSession(value, 'PostgreSQLStorage');
+}
+
+/**
+ * Two processes creating the table at the same moment: PostgreSQL's IF NOT EXISTS is not atomic,
+ * and the loser fails on the catalog's unique index although the table is there now.
+ */
+function ignoreCreateRace(error: unknown): void {
+  const code = (error as { code?: unknown }).code;
+  if (code !== '23505' && code !== '42P07') throw error;
 }

@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep } from '../dedupe/bot.js';
 import { replyText } from '../middleware/helpers.js';
 import { runTag, within } from '../session/helpers.js';
+import { startBotProcess } from '../support/bot-process.js';
 import { messageXml, signedQuery, TOKEN } from '../support/wechat.js';
 
 // Two bot processes on two ports share one Redis (sessions and dedup), as two instances behind
@@ -14,31 +15,10 @@ const REPLY_TIMEOUT = 1_000;
 let redis: Redis;
 const bots: { name: string; child: ChildProcess; url: string }[] = [];
 
-async function startBotProcess(name: string) {
+async function startBot(name: string) {
   const script = fileURLToPath(new URL('./fixtures/bot.ts', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', script, name, prefix, String(REPLY_TIMEOUT)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let err = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const port = await within(
-    new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n')[0];
-        if (out.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
-      });
-      child.on('exit', (code) => reject(new Error(`bot ${name} exited with ${code}: ${err}`)));
-    }),
-    15_000,
-    `bot ${name} listening`,
-  );
-  bots.push({ name, child, url: `http://127.0.0.1:${port}` });
+  const bot = await startBotProcess(script, [name, prefix, String(REPLY_TIMEOUT)]);
+  bots.push({ name, child: bot.child, url: bot.url });
 }
 
 /** The two bots as [A, B], whichever started listening first. */
@@ -65,7 +45,7 @@ const runsOf = async (xml: string) =>
 beforeAll(async () => {
   redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 2 });
   await within(redis.connect(), 5_000, 'connect to Redis');
-  await Promise.all([startBotProcess('A'), startBotProcess('B')]);
+  await Promise.all([startBot('A'), startBot('B')]);
 }, 30_000);
 
 afterAll(async () => {
