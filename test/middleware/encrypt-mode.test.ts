@@ -122,6 +122,6 @@ describe('encryptMode configuration', () => {
     robot.config.encryptMode = undefined;
     robot.config.encodingAESKey = undefined;
     robot.config.encryptMode = 'safe';
-    expect(() => robot.middleware()(undefined as never, async () => {})).toThrow(PipelineError);
+    await expect(robot.run({ host: '127.0.0.1', port: 0 })).rejects.toThrow(PipelineError);
   });
 });
