@@ -1,28 +1,45 @@
 import type { Middleware } from 'koa';
 import type { MessageCrypt } from '../src/crypto/message-crypt.js';
-import { computeSignature } from '../src/crypto/signature.js';
 import { DecryptError, SignatureError, WechatError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import { parseXml } from '../src/messages/xml.js';
+import { type EncryptMode, resolveEncryptMode } from '../src/security/encrypt-mode.js';
+import type { NonceStore } from '../src/security/nonce-store.js';
 import { readBody } from './body.js';
+import { checkReplay } from './replay.js';
 import { queryParam, stateOf } from './state.js';
 
 /** Options of {@link decrypt}. */
 export interface DecryptOptions {
   /** The account's crypt (token, EncodingAESKey, AppID); `undefined` when safe mode is off. */
   crypt: MessageCrypt | undefined;
+  /**
+   * Which requests are accepted: `'safe'` only encrypted ones (a plaintext POST gets 403),
+   * `'compatible'` both, `'plain'` only plaintext ones (an encrypted one gets 400). Default
+   * `'safe'` with a crypt, `'plain'` without.
+   *
+   * @throws {PipelineError} from `decrypt()` for `'safe'` or `'compatible'` without a crypt.
+   */
+  mode?: EncryptMode;
+  /**
+   * Where signed POSTs are remembered (timestamp + nonce + signature → body digest); a repeat with
+   * another body gets 403. `undefined` or `false`: no replay check (`pipeline()` gives a memory store).
+   */
+  nonceStore?: NonceStore | false;
+  /** How long the nonce store remembers a request, in ms (default 600 000). */
+  nonceTtl?: number;
   /** Largest body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
-  /** The token, only to log the expected `msg_signature` at debug level when one is refused. */
-  token?: string;
   logger?: Logger;
 }
 
 /**
- * Decrypts a safe-mode (`encrypt_type=aes`) request: checks `msg_signature`, decrypts `<Encrypt>`
- * and leaves the plain XML for `parse()`, noting that the reply must be encrypted. A plaintext
- * request passes through untouched, even when a key is configured, so a plaintext request gets a
- * plaintext reply. Compatible mode (plain fields beside `<Encrypt>`) is read as safe mode.
+ * Reads the body of a POST and, for a safe-mode (`encrypt_type=aes`) request, checks
+ * `msg_signature`, decrypts `<Encrypt>` and leaves the plain XML for `parse()`, noting that the
+ * reply must be encrypted. A plaintext request is refused in `'safe'` mode and passes through
+ * untouched otherwise (a plaintext reply). Compatible mode's envelope (plain fields beside
+ * `<Encrypt>`) is read by its encrypted part. With a `nonceStore`, a signed URL seen before with
+ * another body is refused (403).
  *
  * @example
  * ```ts
@@ -31,17 +48,32 @@ export interface DecryptOptions {
  * ```
  */
 export function decrypt(options: DecryptOptions): Middleware {
+  const mode = resolveEncryptMode(options.mode, options.crypt !== undefined);
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
+    const encrypted = queryParam(ctx, 'encrypt_type') === 'aes';
+    if (!encrypted && mode === 'safe') {
+      // `signature` does not cover the body: in safe mode a plaintext POST is a forgery or a
+      // misconfiguration, never WeChat.
+      throw new SignatureError(
+        "plaintext request refused: encryptMode is 'safe' (set encryptMode 'compatible' to accept both)",
+      );
+    }
+    if (encrypted && (mode === 'plain' || !options.crypt)) {
+      throw new WechatError(
+        options.crypt
+          ? "encrypted message received but encryptMode is 'plain'"
+          : 'encrypted message received but no EncodingAESKey is configured',
+        { status: 400 },
+      );
+    }
     const body = await readBody(ctx, options.bodyLimit);
-    if (queryParam(ctx, 'encrypt_type') !== 'aes') {
+    if (options.nonceStore) {
+      await checkReplay(ctx, body, options.nonceStore, options.nonceTtl, state.logger);
+    }
+    if (!encrypted || !options.crypt) {
       state.xml = body;
       return next();
-    }
-    if (!options.crypt) {
-      throw new WechatError('encrypted message received but no EncodingAESKey is configured', {
-        status: 400,
-      });
     }
     const envelope = parseXml(body);
     const encrypt = envelope.Encrypt;
@@ -53,15 +85,8 @@ export function decrypt(options: DecryptOptions): Middleware {
     if (msgSignature === undefined || timestamp === undefined || nonce === undefined) {
       throw new SignatureError('msg_signature, timestamp or nonce missing');
     }
-    try {
-      state.xml = options.crypt.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
-    } catch (error) {
-      if (error instanceof SignatureError && options.token !== undefined) {
-        const expected = computeSignature(options.token, timestamp, nonce, encrypt);
-        state.logger.debug(`zgrobot: expected msg_signature ${expected}, received ${msgSignature}`);
-      }
-      throw error;
-    }
+    // A SignatureError here names no value: logging the expected msg_signature would leak it.
+    state.xml = options.crypt.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
     state.encrypted = true;
     return next();
   };

@@ -3,6 +3,9 @@ import compose from 'koa-compose';
 import { MessageCrypt } from '../src/crypto/message-crypt.js';
 import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
+import type { EncryptMode } from '../src/security/encrypt-mode.js';
+import { MemoryNonceStore, type NonceStore } from '../src/security/nonce-store.js';
+import { DEFAULT_TIMESTAMP_WINDOW } from '../src/security/timestamp.js';
 import type { SessionStorage } from '../src/session/storage.js';
 import { decrypt } from './decrypt.js';
 import { type DedupeOptions, dedupe } from './dedupe.js';
@@ -28,6 +31,25 @@ export interface PipelineConfig {
   appId?: string;
   /** The 43-character EncodingAESKey; checked here, not on the first message. */
   encodingAESKey?: string;
+  /**
+   * The admin page's 消息加解密方式: `'safe'` (安全模式, encrypted requests only: a plaintext POST
+   * gets 403), `'compatible'` (兼容模式, both; each gets a reply like itself) or `'plain'` (明文模式).
+   * Default `'safe'` when `encodingAESKey` is set, else `'plain'`. `'safe'` and `'compatible'`
+   * without a key throw here. The GET URL check is answered in every mode.
+   */
+  encryptMode?: EncryptMode;
+  /**
+   * How far a request's `timestamp` may be from now, in seconds, either way (default 300); past it
+   * the request gets 403. `0` or `false` turns the check off.
+   */
+  timestampWindow?: number | false;
+  /**
+   * The replay check: signed POSTs are remembered (timestamp + nonce + signature → body digest)
+   * for twice the timestamp window, and a repeat with another body gets 403. Default: a
+   * {@link MemoryNonceStore}; a `RedisNonceStore` when several instances serve one account;
+   * `false` turns it off.
+   */
+  nonceStore?: NonceStore | false;
   /** Where sessions live; `false` or absent turns sessions off. */
   sessionStorage?: SessionStorage | false;
   /** The session key of a message (default `account:user`). */
@@ -66,6 +88,7 @@ export interface PipelineConfig {
  * errorBoundary → verify → encrypt → decrypt → parse → turn → dedupe → (yours) → session → render → router.
  *
  * @throws {InvalidEncodingAESKeyError} at once for a malformed EncodingAESKey.
+ * @throws {PipelineError} for `encryptMode` `'safe'` or `'compatible'` without an EncodingAESKey.
  *
  * @example
  * ```ts
@@ -82,11 +105,20 @@ export function pipeline(config: PipelineConfig): Middleware {
         appId: config.appId ?? '',
       })
     : undefined;
+  const window = config.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
   const stages: Middleware[] = [
     errorBoundary({ logger }),
-    verify({ token: config.token, errorPage: config.errorPage, logger }),
+    verify({ token: config.token, errorPage: config.errorPage, timestampWindow: window, logger }),
     encrypt({ crypt }),
-    decrypt({ crypt, bodyLimit, logger, token: config.token }),
+    decrypt({
+      crypt,
+      mode: config.encryptMode,
+      nonceStore: config.nonceStore ?? new MemoryNonceStore(),
+      // A timestamp passes from `window` before to `window` after it: remember it that long.
+      nonceTtl: 2 * (window || DEFAULT_TIMESTAMP_WINDOW) * 1000,
+      bodyLimit,
+      logger,
+    }),
     parse({ bodyLimit, logger }),
   ];
   stages.push(

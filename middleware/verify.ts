@@ -1,7 +1,8 @@
 import type { Middleware } from 'koa';
-import { checkSignature, computeSignature } from '../src/crypto/signature.js';
+import { checkSignature } from '../src/crypto/signature.js';
 import type { Logger } from '../src/logger.js';
-import { defaultErrorPage, type ErrorPage } from './error-page.js';
+import { DEFAULT_TIMESTAMP_WINDOW, isFreshTimestamp } from '../src/security/timestamp.js';
+import { defaultErrorPage, type ErrorPage, escapeHtml } from './error-page.js';
 import { queryParam, stateOf } from './state.js';
 
 /** Options of {@link verify}. */
@@ -10,13 +11,20 @@ export interface VerifyOptions {
   token: string;
   /** The page answered with 403 on a bad signature; defaults to the built-in page. */
   errorPage?: ErrorPage;
+  /**
+   * How far, in seconds, a request's `timestamp` may be from now either way (default 300). An
+   * older (or newer) one is refused with 403, so a leaked signed URL stops working. `0` or
+   * `false` turns the check off.
+   */
+  timestampWindow?: number | false;
   logger?: Logger;
 }
 
 /**
- * Checks WeChat's `signature` on every request. A bad or missing one gets 403 and the error page,
- * and no later stage runs. A GET with `echostr` (the URL check WeChat makes when the admin saves
- * the server address) is answered with `echostr`. Only GET and POST are accepted.
+ * Checks WeChat's `signature` and the `timestamp`'s age on every request. A bad or missing
+ * signature, or a timestamp outside the window, gets 403 and the error page, and no later stage
+ * runs (the body is not read). A GET with `echostr` (the URL check WeChat makes when the admin
+ * saves the server address) is answered with `echostr`. Only GET and POST are accepted.
  *
  * @example
  * ```ts
@@ -25,6 +33,7 @@ export interface VerifyOptions {
  */
 export function verify(options: VerifyOptions): Middleware {
   const errorPage = options.errorPage ?? defaultErrorPage;
+  const window = options.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
     if (ctx.method !== 'GET' && ctx.method !== 'POST') {
@@ -39,14 +48,23 @@ export function verify(options: VerifyOptions): Middleware {
     const timestamp = queryParam(ctx, 'timestamp');
     const nonce = queryParam(ctx, 'nonce');
     const signature = queryParam(ctx, 'signature');
-    if (!checkSignature({ token: options.token, timestamp, nonce, signature })) {
-      state.logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path} from ${ctx.ip}: bad signature`);
-      state.logger.debug(
-        `zgrobot: expected signature ${timestamp !== undefined && nonce !== undefined ? computeSignature(options.token, timestamp, nonce) : '(timestamp or nonce missing)'}, received ${signature ?? '(none)'}`,
-      );
+    const refuse = (reason: string) => {
+      state.logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path} from ${ctx.ip}: ${reason}`);
       ctx.status = 403;
       ctx.type = 'html';
-      ctx.body = errorPage(ctx.href);
+      // Escaped here, so a custom page can put the URL in its HTML as it is.
+      ctx.body = errorPage(escapeHtml(ctx.href));
+    };
+    if (!checkSignature({ token: options.token, timestamp, nonce, signature })) {
+      // Never the expected signature (it would let a log reader forge this request), nor the
+      // received one (a correct one is as good as the expected): its length at most.
+      refuse(`bad signature (received ${signature?.length ?? 0} characters)`);
+      return;
+    }
+    if (window && !isFreshTimestamp(timestamp, window)) {
+      refuse(
+        `timestamp missing, not a number or more than ${window} s from now (stale or replayed)`,
+      );
       return;
     }
     if (ctx.method === 'GET') {

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import type { LateReplyMode } from '../middleware/late-reply.js';
 import { MessageCrypt } from './crypto/message-crypt.js';
 import type { DedupeStore } from './dedupe/store.js';
+import { type EncryptMode, isEncryptMode } from './security/encrypt-mode.js';
+import type { NonceStore } from './security/nonce-store.js';
 import type { SessionStorage } from './session/storage.js';
 
 /** The settings of a robot. Every field has the seed's default. */
@@ -27,6 +29,22 @@ export interface ConfigValues {
   appSecret: string | undefined;
   /** EncodingAESKey (43 characters) for safe mode; checked when it is set. */
   encodingAESKey: string | undefined;
+  /**
+   * 消息加解密方式: `'safe'` refuses plaintext POSTs (403), `'compatible'` accepts both, `'plain'`
+   * refuses encrypted ones. `undefined` (the default): `'safe'` when `encodingAESKey` is set,
+   * else `'plain'`. `'safe'`/`'compatible'` without a key fail when the pipeline is built.
+   */
+  encryptMode: EncryptMode | undefined;
+  /**
+   * Seconds a request's `timestamp` may be from now either way before it is refused (403).
+   * Default 300; `0` or `false` turns the check off.
+   */
+  timestampWindow: number | false;
+  /**
+   * The replay check's store (timestamp + nonce + signature → body digest): `undefined` (the
+   * default) keeps it in memory, a `RedisNonceStore` shares it between instances, `false` is off.
+   */
+  nonceStore: NonceStore | false | undefined;
   /** Milliseconds the handlers get before the bot answers `success` (default 4500). */
   replyTimeout: number;
   /** Largest request body accepted, in bytes (default 1 MiB). */
@@ -57,6 +75,9 @@ const SEED_KEYS: Record<string, keyof ConfigValues> = {
   APP_ID: 'appId',
   APP_SECRET: 'appSecret',
   ENCODING_AES_KEY: 'encodingAESKey',
+  ENCRYPT_MODE: 'encryptMode',
+  TIMESTAMP_WINDOW: 'timestampWindow',
+  NONCE_STORE: 'nonceStore',
   REPLY_TIMEOUT: 'replyTimeout',
   BODY_LIMIT: 'bodyLimit',
   DEDUPE: 'dedupe',
@@ -75,6 +96,9 @@ export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
   appId: undefined,
   appSecret: undefined,
   encodingAESKey: undefined,
+  encryptMode: undefined,
+  timestampWindow: 300,
+  nonceStore: undefined,
   replyTimeout: 4500,
   bodyLimit: 1024 * 1024,
   dedupe: undefined,
@@ -105,6 +129,9 @@ export class Config implements ConfigValues {
   sessionStorage: SessionStorage | false | undefined = DEFAULT_CONFIG.sessionStorage;
   appId: string | undefined = DEFAULT_CONFIG.appId;
   appSecret: string | undefined = DEFAULT_CONFIG.appSecret;
+  encryptMode: EncryptMode | undefined = DEFAULT_CONFIG.encryptMode;
+  timestampWindow: number | false = DEFAULT_CONFIG.timestampWindow;
+  nonceStore: NonceStore | false | undefined = DEFAULT_CONFIG.nonceStore;
   replyTimeout: number = DEFAULT_CONFIG.replyTimeout;
   bodyLimit: number = DEFAULT_CONFIG.bodyLimit;
   dedupe: false | { store?: DedupeStore; window?: number } | undefined = DEFAULT_CONFIG.dedupe;
@@ -157,16 +184,18 @@ export class Config implements ConfigValues {
 
   /**
    * A config from the environment: `ZGROBOT_TOKEN`, `ZGROBOT_APP_ID`, `ZGROBOT_APP_SECRET`,
-   * `ZGROBOT_ENCODING_AES_KEY`, `ZGROBOT_HOST`, `ZGROBOT_PORT`, `ZGROBOT_REPLY_TIMEOUT`,
+   * `ZGROBOT_ENCODING_AES_KEY`, `ZGROBOT_ENCRYPT_MODE`, `ZGROBOT_TIMESTAMP_WINDOW` (`0` or
+   * `false`: off), `ZGROBOT_HOST`, `ZGROBOT_PORT`, `ZGROBOT_REPLY_TIMEOUT`,
    * `ZGROBOT_BODY_LIMIT`, `ZGROBOT_LATE_REPLY`, `ZGROBOT_FINAL_DEADLINE`,
-   * `ZGROBOT_SESSION_STORAGE=false` to turn sessions off and `ZGROBOT_DEDUPE=false` to turn dedup off.
+   * `ZGROBOT_SESSION_STORAGE=false` to turn sessions off, `ZGROBOT_DEDUPE=false` to turn dedup off
+   * and `ZGROBOT_NONCE_STORE=false` to turn the replay check off.
    */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     const config = new Config();
     for (const [seedName, key] of Object.entries(SEED_KEYS)) {
       const value = env[`ZGROBOT_${seedName}`];
       if (value === undefined || value === '') continue;
-      if (key === 'sessionStorage' || key === 'dedupe') {
+      if (key === 'sessionStorage' || key === 'dedupe' || key === 'nonceStore') {
         if (value === 'false') config[key] = false;
         continue;
       }
@@ -186,6 +215,10 @@ export class Config implements ConfigValues {
       appId: this.appId,
       appSecret: this.appSecret ? '***' : undefined,
       encodingAESKey: this.encodingAESKey ? '***' : undefined,
+      encryptMode: this.encryptMode,
+      timestampWindow: this.timestampWindow,
+      nonceStore:
+        this.nonceStore === false ? false : (this.nonceStore?.constructor.name ?? 'memory'),
       replyTimeout: this.replyTimeout,
       bodyLimit: this.bodyLimit,
       dedupe: this.dedupe === false ? false : (this.dedupe?.store?.constructor.name ?? 'memory'),
@@ -218,6 +251,33 @@ export class Config implements ConfigValues {
         }
         this.dedupe = value === null ? undefined : (value as ConfigValues['dedupe']);
         return;
+      case 'timestampWindow': {
+        if (value === false || value === 'false') {
+          this.timestampWindow = false;
+          return;
+        }
+        const seconds = Number(value);
+        if (value === null || value === '' || !Number.isFinite(seconds) || seconds < 0)
+          throw new TypeError(
+            `config timestampWindow must be seconds (≥ 0) or false, got ${String(value)}`,
+          );
+        this.timestampWindow = seconds;
+        return;
+      }
+      case 'encryptMode':
+        if (value !== null && !isEncryptMode(value)) {
+          throw new TypeError(
+            `config encryptMode must be 'plain', 'compatible' or 'safe', got ${String(value)}`,
+          );
+        }
+        this.encryptMode = value === null ? undefined : value;
+        return;
+      case 'nonceStore':
+        if (value !== false && value !== null && !isNonceStore(value)) {
+          throw new TypeError('config nonceStore must be a NonceStore (with remember()) or false');
+        }
+        this.nonceStore = value === null ? undefined : (value as NonceStore | false);
+        return;
       case 'lateReply':
         if (value !== null && value !== 'customer-service' && value !== 'drop') {
           throw new TypeError(
@@ -247,5 +307,12 @@ function isStorage(value: unknown): value is SessionStorage {
     typeof candidate.get === 'function' &&
     typeof candidate.set === 'function' &&
     typeof candidate.delete === 'function'
+  );
+}
+
+function isNonceStore(value: unknown): value is NonceStore {
+  const candidate = value as Partial<NonceStore> | null;
+  return (
+    typeof candidate === 'object' && candidate !== null && typeof candidate.remember === 'function'
   );
 }

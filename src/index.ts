@@ -52,4 +52,5 @@ export { enablePrettyLogging, type Logger, type LogLevel, silentLogger } from '.
 export * from './messages/index.js';
 export * from './replies/index.js';
 export { type RunOptions, ZgRoBot, type ZgRoBotOptions } from './robot.js';
+export * from './security/index.js';
 export * from './session/index.js';

@@ -71,10 +71,11 @@ export class ZgRoBot extends Router {
 
   /**
    * Sets the page shown when a request fails the signature check (the seed's `error_page`).
+   * `url` comes HTML-escaped already, so it can go into the page as it is.
    *
    * @example
    * ```ts
-   * robot.errorPage((url) => `<h1>喵喵喵 ${escapeHtml(url)} 不是给麻瓜访问的快走开</h1>`);
+   * robot.errorPage((url) => `<h1>喵喵喵 ${url} 不是给麻瓜访问的快走开</h1>`);
    * ```
    */
   errorPage(page: ErrorPage): this {
@@ -200,6 +201,9 @@ export class ZgRoBot extends Router {
       c.token,
       c.appId,
       c.encodingAESKey,
+      c.encryptMode,
+      c.timestampWindow,
+      c.nonceStore,
       storage,
       c.replyTimeout,
       c.bodyLimit,
@@ -219,6 +223,9 @@ export class ZgRoBot extends Router {
       token: c.token,
       appId: c.appId,
       encodingAESKey: c.encodingAESKey,
+      encryptMode: c.encryptMode,
+      timestampWindow: c.timestampWindow,
+      nonceStore: c.nonceStore,
       sessionStorage: storage,
       replyTimeout: c.replyTimeout,
       bodyLimit: c.bodyLimit,

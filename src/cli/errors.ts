@@ -35,7 +35,7 @@ export function describeError(error: unknown): { message: string; exitCode: numb
   if (error instanceof UnexpectedStatusError) {
     const message =
       error.status === 403
-        ? 'the bot refused the signature (HTTP 403): the token does not match the bot’s'
+        ? 'the bot refused the request (HTTP 403): the token does not match the bot’s, or the bot is in safe mode (use --aes-key), or the clocks differ by more than its timestamp window'
         : `the bot answered HTTP ${error.status}${error.body ? `: ${oneLine(error.body)}` : ''}`;
     return { message, exitCode: 1 };
   }

@@ -29,7 +29,13 @@ const crypto = ['--aes-key', AES_KEY, '--app-id', APP_ID];
 
 beforeAll(async () => {
   bot = await runExample('integrations/node-http.ts', {
-    env: { ZGROBOT_TOKEN: TOKEN, ZGROBOT_APP_ID: APP_ID, ZGROBOT_ENCODING_AES_KEY: AES_KEY },
+    // The CLI sends plaintext and encrypted messages to this bot: 兼容模式.
+    env: {
+      ZGROBOT_TOKEN: TOKEN,
+      ZGROBOT_APP_ID: APP_ID,
+      ZGROBOT_ENCODING_AES_KEY: AES_KEY,
+      ZGROBOT_ENCRYPT_MODE: 'compatible',
+    },
   });
   botUrl = `${bot.url}/wechat`;
 });

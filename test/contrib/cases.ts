@@ -19,9 +19,14 @@ export interface AdapterUnderTest {
   close(): Promise<void>;
 }
 
-/** The example robot, set up for the tests: test token, safe mode possible, no logs. */
+/** The example robot, set up for the tests: test token, plaintext and encrypted (兼容模式), no logs. */
 export function configureExampleRobot(): typeof robot {
-  robot.config.update({ token: TOKEN, appId: APP_ID, encodingAESKey: AES_KEY });
+  robot.config.update({
+    token: TOKEN,
+    appId: APP_ID,
+    encodingAESKey: AES_KEY,
+    encryptMode: 'compatible',
+  });
   robot.logger = silentLogger;
   return robot;
 }

@@ -70,6 +70,8 @@ describe('docs/integrations.md', () => {
         token: 'tokenhere',
         appId: 'wx0123456789abcdef',
         encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+        // The doc's CLI lines send plaintext to a bot that has a key: 兼容模式.
+        encryptMode: 'compatible',
       });
       robot.logger = silentLogger;
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

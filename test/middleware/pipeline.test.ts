@@ -29,6 +29,8 @@ describe('pipeline()', () => {
       token: TOKEN,
       appId: APP_ID,
       encodingAESKey: AES_KEY,
+      // A plaintext and an encrypted message to one bot: 兼容模式.
+      encryptMode: 'compatible',
       sessionStorage: storage,
     });
     const plain = await request(app.callback()).post(`/?${signedQuery()}`).send(textXml('a'));

@@ -33,6 +33,8 @@ function newRobot(): ZgRoBot {
     token: TOKEN,
     appId: APP_ID,
     encodingAESKey: AES_KEY,
+    // The tests send plaintext and encrypted messages to one robot: WeChat's 兼容模式.
+    encryptMode: 'compatible',
     sessionStorage: false,
     logger: silentLogger,
   });

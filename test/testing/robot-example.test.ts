@@ -7,6 +7,8 @@ beforeAll(() => {
     token: 'tokenhere',
     appId: 'wx0123456789abcdef',
     encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    // Both plaintext and encrypted clients below: WeChat's 兼容模式.
+    encryptMode: 'compatible',
   });
 });
 
