@@ -77,7 +77,7 @@ describe('fuzz: parseXml / parseMessage', () => {
         expect(parseOrRefuse(m.xml)).toBe('parsed');
         expectRoundTrip(m);
       }),
-      800,
+      500,
     );
   });
 
@@ -86,7 +86,7 @@ describe('fuzz: parseXml / parseMessage', () => {
       fc.property(mutated(validMessage().map((m) => m.xml)), (text) => {
         parseOrRefuse(text);
       }),
-      1000,
+      700,
     );
   });
 
@@ -115,7 +115,7 @@ describe('fuzz: parseXml / parseMessage', () => {
           parseOrRefuse(text);
         },
       ),
-      40,
+      25,
     );
   });
 });
