@@ -8,6 +8,7 @@ import { pipeline } from '../../middleware/pipeline.js';
 import { Router } from '../../middleware/routes.js';
 import type { WechatContext } from '../../middleware/state.js';
 import type { AnyMessage } from '../../src/messages/types.js';
+import type { ReplyValue } from '../../src/replies/coerce.js';
 import {
   Article,
   ArticlesReply,
@@ -138,7 +139,7 @@ async function startBots(): Promise<void> {
   }
   {
     const logger = recordingLogger();
-    const routes = new Router().handler((ctx) => hostileReply(ctx) as string);
+    const routes = new Router().handler((ctx) => hostileReply(ctx) as ReplyValue);
     const app = appOf(pipeline({ ...base, ...keys, routes, logger }));
     await listen('every reply kind (key)', app.callback(), { keyed: true, echo: false, logger });
   }
@@ -146,7 +147,7 @@ async function startBots(): Promise<void> {
     // The robot's own callback(), as a user mounts it: its Koa app and its error listener.
     const logger = recordingLogger();
     const robot = new ZgRoBot({ ...base, ...keys, logger });
-    robot.handler((ctx) => hostileReply(ctx) as string);
+    robot.handler((ctx) => hostileReply(ctx) as ReplyValue);
     await listen('ZgRoBot callback()', robot.callback(), { keyed: true, echo: false, logger });
   }
 }
@@ -291,13 +292,17 @@ const envelopeBody: fc.Arbitrary<BodySpec> = fc.record({
   kind: fc.constant('envelope' as const),
   inner: innerXml,
   compatible: fc.boolean(),
-  encrypt: fc.option(
-    fc.oneof(
-      anyString,
-      fc.base64String({ maxLength: 120 }),
-      fc.constant(aesEncrypt('<xml/>', AES_KEY, 'wx_other')),
-    ),
-    { nil: undefined, freq: 3 },
+  // Mostly the real ciphertext of `inner`; else signed garbage or another account's message.
+  encrypt: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        anyString,
+        fc.base64String({ maxLength: 120 }),
+        fc.constant(aesEncrypt('<xml/>', AES_KEY, 'wx_other')),
+      ),
+    },
   ),
   wrap: fc.constantFrom(
     'none',

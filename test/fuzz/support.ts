@@ -95,6 +95,10 @@ const NASTY = [
 /** Any string at all: lone surrogates, controls, the nasty pieces above. */
 export const anyString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
+  // Raw UTF-16 code units: lone and reversed surrogates anywhere ('binary' never makes them).
+  fc
+    .array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 20 })
+    .map((units) => String.fromCharCode(...units)),
   fc
     .array(fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 4 })), { maxLength: 12 })
     .map((parts) => parts.join('')),
