@@ -74,7 +74,18 @@ export function coerceReply(
     return reply;
   }
   if (Array.isArray(value)) {
-    if (value.every((item) => Array.isArray(item) && item.length === 4)) {
+    // Each article must be 4 strings, as the music list below must be 3 or 4: a number or null
+    // from an untyped (JSON-fed) handler used to pass here and then crash renderReply() with a
+    // TypeError outside this function, which escaped the render stage's "not a reply" handling
+    // (and lost the session). Found by test/fuzz/http.test.ts.
+    if (
+      value.every(
+        (item) =>
+          Array.isArray(item) &&
+          item.length === 4 &&
+          item.every((part) => typeof part === 'string'),
+      )
+    ) {
       const articles = (value as ArticleTuple[]).map(
         ([title, description, img, url]) => new Article({ title, description, img, url }),
       );

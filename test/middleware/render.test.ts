@@ -64,6 +64,19 @@ describe('render()', () => {
     expect(logger.text('error')).toMatch(/cannot render/);
   });
 
+  // Found by test/fuzz/http.test.ts: an article list holding a number or null (an untyped,
+  // JSON-fed handler) passed coerceReply and made renderReply throw a TypeError past render().
+  it.each([[[['t', 42, 'i', 'u']]], [[[null, 'd', 'i', 'u']]]])(
+    'an article list with a non-string %j → success and "cannot render" logged, no throw',
+    async (value) => {
+      const { app, logger } = renderApp(value);
+      const res = await request(app.callback()).post('/').send(textXml('x'));
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('success');
+      expect(logger.text('error')).toMatch(/cannot render/);
+    },
+  );
+
   it('a body set by a later stage is left alone', async () => {
     const { app } = renderApp('ignored', [
       async (ctx, next) => {

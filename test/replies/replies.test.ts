@@ -288,6 +288,9 @@ describe('coercions (the seed)', () => {
     [['a', 'b']],
     [['a', 'b', 'c', 'd', 'e']],
     [[['a', 'b', 'c']]],
+    // Found by the fuzzer: a number or null in an article used to pass and crash the render.
+    [[['t', 42, 'i', 'u']]],
+    [[[null, 'd', 'i', 'u']]],
   ])('%j is not a reply → TypeError', (value) => {
     expect(() => coerceReply(value, message)).toThrow(TypeError);
   });
