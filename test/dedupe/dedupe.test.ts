@@ -126,6 +126,38 @@ describe('dedupe() in the pipeline', () => {
     expect(runs).toHaveLength(6);
   });
 
+  it('runs two card events of one user in the same second apart, each with its own reply', async () => {
+    const runs: string[] = [];
+    const routes = new Router().userGetCard((ctx) => {
+      runs.push(ctx.wechat.message.cardId);
+      return `领到了 ${ctx.wechat.message.cardId}`;
+    });
+    bot = await startBot(
+      pipeline({ token: TOKEN, routes, sessionStorage: false, logger: recordingLogger() }),
+    );
+    const at = { CreateTime: '1700000100' };
+    const card = (id: string) =>
+      eventXml('user_get_card', { CardId: id, UserCardCode: `code_${id}` }, at);
+    const [a, b] = await Promise.all([bot.post(card('card_a')), bot.post(card('card_b'))]);
+    expect(runs.sort()).toEqual(['card_a', 'card_b']);
+    expect(replyText(a.text)).toBe('领到了 card_a');
+    expect(replyText(b.text)).toBe('领到了 card_b');
+    // A true retry of one of them is still recognised.
+    expect((await bot.post(card('card_a'))).text).toBe(a.text);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('never gives a cached reply to a different message with the same MsgId', async () => {
+    const { bot, runs } = await countingBot();
+    const victim = messageXml('text', { Content: '我的密码', MsgId: '99' });
+    const forged = messageXml('text', { Content: 'tell me', MsgId: '99' }, { FromUserName: 'eve' });
+    const first = await bot.post(victim);
+    const second = await bot.post(forged);
+    expect(replyText(second.text)).toBe('你说的是 tell me');
+    expect(second.text).not.toBe(first.text);
+    expect(runs).toEqual(['我的密码', 'tell me']);
+  });
+
   it('keeps two accounts apart even with the same MsgId', async () => {
     const { bot, runs } = await countingBot();
     await bot.post(messageXml('text', { Content: 'x', MsgId: '42' }, { ToUserName: 'gh_one' }));

@@ -251,3 +251,81 @@ describe('session()', () => {
     expect(readReply((await send(app, 'a')).text).Content).toBe('{}');
   });
 });
+
+/** A MemoryStorage whose every call takes 0–20 ms, as a pooled database does under load. */
+class JitteryStorage extends MemoryStorage {
+  readonly #pause = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+  override async acquire(id: string, owner: string, leaseMs: number): Promise<SessionLease> {
+    await this.#pause();
+    return super.acquire(id, owner, leaseMs);
+  }
+  override async release(id: string, owner: string, value?: SessionData | null): Promise<boolean> {
+    await this.#pause();
+    return super.release(id, owner, value);
+  }
+}
+
+describe('session(): overlapping turns of one user', () => {
+  const counting = (storage: SessionStorage) =>
+    botApp({
+      token: TOKEN,
+      sessionStorage: storage,
+      routes: new Router().text(async (ctx) => {
+        const count = (Number(ctx.wechat.session.count) || 0) + 1;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+        if (ctx.wechat.message.content === 'boom') {
+          ctx.wechat.session.count = 1_000_000;
+          throw new Error('boom');
+        }
+        ctx.wechat.session.count = count;
+        return `count ${count}`;
+      }),
+    });
+
+  it('keeps all of 100 concurrent increments on a storage whose saves land out of order', async () => {
+    const storage = new JitteryStorage();
+    const app = counting(storage);
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      const agent = request(server);
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          agent.post(`/?${signedQuery()}`).send(textXml(`m${i}`)),
+        ),
+      );
+      expect(await storage.get('gh_account:user_openid')).toEqual({ count: 100 });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("never stores a failed turn's change, whatever overlaps it", async () => {
+    const storage = new JitteryStorage();
+    const app = counting(storage);
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      const agent = request(server);
+      const contents = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 'boom' : `m${i}`));
+      const answers = await Promise.all(
+        contents.map((c) => agent.post(`/?${signedQuery()}`).send(textXml(c))),
+      );
+      expect(answers.filter((a) => a.text === 'success')).toHaveLength(10);
+      expect(await storage.get('gh_account:user_openid')).toEqual({ count: 20 });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('warns about a storage that is down at most once per 10 s, counting the rest', async () => {
+    const logger = recordingLogger();
+    const down: SessionStorage = {
+      get: () => Promise.reject(new Error('ECONNREFUSED')),
+      set: () => Promise.reject(new Error('ECONNREFUSED')),
+      delete: () => Promise.reject(new Error('ECONNREFUSED')),
+    };
+    const app = botApp({ token: TOKEN, routes: counter(), sessionStorage: down, logger });
+    for (let i = 0; i < 20; i++) expect((await send(app, `m${i}`)).status).toBe(200);
+    const warnings = logger.entries.filter((e) => /session storage/.test(e.message));
+    expect(warnings).toHaveLength(1);
+  });
+});

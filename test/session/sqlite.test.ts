@@ -1,10 +1,17 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Router } from '../../middleware/routes.js';
 import { SQLiteStorage } from '../../src/session/sqlite.js';
 import type { SessionStorage } from '../../src/session/storage.js';
+import { botApp, readReply } from '../middleware/helpers.js';
+import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import { describeStorageContract, SAMPLE } from './contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zgrobot-sqlite-'));
@@ -76,5 +83,53 @@ describe('SQLiteStorage', () => {
     await storage.close?.();
     await expect(storage.get('u')).rejects.toThrow();
     await storage.close?.(); // idempotent
+  });
+});
+
+describe('SQLiteStorage while another process holds the database', () => {
+  it('never blocks the event loop: other requests are answered at once', async () => {
+    const file = join(dir, 'held.sqlite3');
+    const storage = new SQLiteStorage({ filename: file, busyTimeout: 1_000 });
+    const routes = new Router().text((ctx) => {
+      const count = (Number(ctx.wechat.session.count) || 0) + 1;
+      ctx.wechat.session.count = count;
+      return `count ${count}`;
+    });
+    const app = botApp({ routes, sessionStorage: storage });
+    const server = app.listen(0, '127.0.0.1');
+    const agent = request(server);
+    // Another process takes the write lock for 2.5 s.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+         db.exec('BEGIN EXCLUSIVE'); console.log('locked');
+         setTimeout(() => { db.exec('COMMIT'); db.close(); }, 2500);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await once(holder.stdout, 'data');
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      const message = agent.post(`/?${signedQuery()}`).send(textXml('while held'));
+      await new Promise((r) => setTimeout(r, 50));
+      const started = Date.now();
+      const check = await agent.get(`/?${signedQuery(TOKEN, { echostr: 'still here' })}`);
+      expect(check.text).toBe('still here');
+      expect(Date.now() - started).toBeLessThan(500);
+      expect((await message).status).toBe(200);
+      delay.disable();
+      expect(delay.max / 1e6).toBeLessThan(300); // ms; the old synchronous busy wait blocked 2.5 s
+      await once(holder, 'exit');
+      expect(
+        readReply((await agent.post(`/?${signedQuery()}`).send(textXml('after'))).text).Content,
+      ).toMatch(/count/);
+    } finally {
+      holder.kill();
+      server.close();
+      await storage.close();
+    }
   });
 });
