@@ -255,6 +255,14 @@ describe('session()', () => {
 /** A MemoryStorage whose every call takes 0–20 ms, as a pooled database does under load. */
 class JitteryStorage extends MemoryStorage {
   readonly #pause = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+  override async get(id: string): Promise<SessionData> {
+    await this.#pause();
+    return super.get(id);
+  }
+  override async set(id: string, value: SessionData): Promise<void> {
+    await this.#pause();
+    return super.set(id, value);
+  }
   override async acquire(id: string, owner: string, leaseMs: number): Promise<SessionLease> {
     await this.#pause();
     return super.acquire(id, owner, leaseMs);
