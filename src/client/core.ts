@@ -199,17 +199,17 @@ export class ClientCore {
   /** Send with a token; on an invalid-token errcode, drop that token and retry once. */
   private async withToken(spec: CallSpec): Promise<TransportResponse> {
     if (spec.anonymous) return this.send(spec, undefined);
-    const token = await this.tokenFor(spec);
+    const token = await this.#tokenFor(spec);
     const res = await this.send(spec, token);
     const code = tokenErrcode(res);
     if (code === undefined) return res;
     this.logger.warn(`WeChat API ${spec.path}: access token rejected (${code}), refreshing once`);
     await this.tokens.invalidate(token);
-    return this.send(spec, await this.tokenFor(spec));
+    return this.send(spec, await this.#tokenFor(spec));
   }
 
   /** The token for `spec`, waited for no longer than the call's own timeout, when it has one. */
-  private tokenFor(spec: CallSpec): Promise<string> {
+  #tokenFor(spec: CallSpec): Promise<string> {
     const token = this.getAccessToken();
     return spec.timeout === undefined ? token : within(token, spec.timeout, spec.path);
   }
