@@ -4,6 +4,7 @@ import { MessageCrypt } from '../src/crypto/message-crypt.js';
 import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
 import type { SessionStorage } from '../src/session/storage.js';
+import { body } from './body.js';
 import { decrypt } from './decrypt.js';
 import { type DedupeOptions, dedupe } from './dedupe.js';
 import { encrypt } from './encrypt.js';
@@ -40,6 +41,11 @@ export interface PipelineConfig {
   replyTimeout?: number;
   /** Largest body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Milliseconds a request body may take to arrive (default 10 000); past it, 408 and the
+   * connection is dropped: a guard against slow clients in servers that are not `robot.run()`'s.
+   */
+  bodyTimeout?: number;
   /** The page answered on a bad signature. */
   errorPage?: ErrorPage;
   /** Your own middleware, run after the message is parsed and before the session loads. */
@@ -69,7 +75,8 @@ export interface PipelineConfig {
 
 /**
  * All stages in the right order, as one Koa middleware:
- * errorBoundary → verify → encrypt → decrypt → parse → dedupe → (yours) → session → render → router.
+ * errorBoundary → verify → encrypt → body → decrypt → parse → dedupe → (yours) → session → render
+ * → router.
  *
  * @throws {InvalidEncodingAESKeyError} at once for a malformed EncodingAESKey.
  *
@@ -80,7 +87,7 @@ export interface PipelineConfig {
  * ```
  */
 export function pipeline(config: PipelineConfig): Middleware {
-  const { logger, bodyLimit } = config;
+  const { logger, bodyLimit, bodyTimeout } = config;
   const crypt = config.encodingAESKey
     ? new MessageCrypt({
         token: config.token,
@@ -92,8 +99,9 @@ export function pipeline(config: PipelineConfig): Middleware {
     errorBoundary({ logger }),
     verify({ token: config.token, errorPage: config.errorPage, logger }),
     encrypt({ crypt }),
+    body({ bodyLimit, bodyTimeout }),
     decrypt({ crypt, bodyLimit, logger, token: config.token }),
-    parse({ bodyLimit, logger }),
+    parse({ bodyLimit, bodyTimeout, logger }),
   ];
   const late = {
     mode: config.lateReply,

@@ -11,6 +11,13 @@
  * ```
  * @module
  */
+
+export {
+  type BodyOptions,
+  body,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_BODY_TIMEOUT,
+} from '../middleware/body.js';
 export { type DecryptOptions, decrypt } from '../middleware/decrypt.js';
 export {
   DEFAULT_DEDUPE_WINDOW,
@@ -52,4 +59,5 @@ export { enablePrettyLogging, type Logger, type LogLevel, silentLogger } from '.
 export * from './messages/index.js';
 export * from './replies/index.js';
 export { type RunOptions, ZgRoBot, type ZgRoBotOptions } from './robot.js';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server.js';
 export * from './session/index.js';
