@@ -7,6 +7,7 @@ import type { EncryptMode } from '../src/security/encrypt-mode.js';
 import { MemoryNonceStore, type NonceStore } from '../src/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/security/timestamp.js';
 import type { SessionStorage } from '../src/session/storage.js';
+import { body } from './body.js';
 import { decrypt } from './decrypt.js';
 import { type DedupeOptions, dedupe } from './dedupe.js';
 import { encrypt } from './encrypt.js';
@@ -58,6 +59,11 @@ export interface PipelineConfig {
   replyTimeout?: number;
   /** Largest body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Milliseconds a request body may take to arrive (default 10 000); past it, 408 and the
+   * connection is dropped: a guard against slow clients in servers that are not `robot.run()`'s.
+   */
+  bodyTimeout?: number;
   /** The page answered on a bad signature. */
   errorPage?: ErrorPage;
   /** Your own middleware, run after the message is parsed and before the session loads. */
@@ -85,7 +91,8 @@ export interface PipelineConfig {
 
 /**
  * All stages in the right order, as one Koa middleware:
- * errorBoundary → verify → encrypt → decrypt → parse → turn → dedupe → (yours) → session → render → router.
+ * errorBoundary → verify → encrypt → body → decrypt → parse → turn → dedupe → (yours) → session
+ * → render → router.
  *
  * @throws {InvalidEncodingAESKeyError} at once for a malformed EncodingAESKey.
  * @throws {PipelineError} for `encryptMode` `'safe'` or `'compatible'` without an EncodingAESKey.
@@ -97,7 +104,7 @@ export interface PipelineConfig {
  * ```
  */
 export function pipeline(config: PipelineConfig): Middleware {
-  const { logger, bodyLimit } = config;
+  const { logger, bodyLimit, bodyTimeout } = config;
   const crypt = config.encodingAESKey
     ? new MessageCrypt({
         token: config.token,
@@ -110,6 +117,7 @@ export function pipeline(config: PipelineConfig): Middleware {
     errorBoundary({ logger }),
     verify({ token: config.token, errorPage: config.errorPage, timestampWindow: window, logger }),
     encrypt({ crypt }),
+    body({ bodyLimit, bodyTimeout }),
     decrypt({
       crypt,
       mode: config.encryptMode,
@@ -119,7 +127,7 @@ export function pipeline(config: PipelineConfig): Middleware {
       bodyLimit,
       logger,
     }),
-    parse({ bodyLimit, logger }),
+    parse({ bodyLimit, bodyTimeout, logger }),
   ];
   stages.push(
     turn({

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Koa, { type Middleware } from 'koa';
 import type { ErrorPage } from '../middleware/error-page.js';
 import type { CustomerServiceClient } from '../middleware/late-reply.js';
@@ -9,6 +9,7 @@ import { Config, type ConfigValues } from './config.js';
 import { checkSignature } from './crypto/signature.js';
 import { PipelineError } from './errors.js';
 import { enablePrettyLogging, type Logger } from './logger.js';
+import { createLimitedServer, type ServerLimits } from './server.js';
 import { SQLiteStorage } from './session/sqlite.js';
 import type { SessionStorage } from './session/storage.js';
 
@@ -20,8 +21,12 @@ export interface ZgRoBotOptions extends Partial<ConfigValues> {
   logger?: Logger;
 }
 
-/** Options of {@link ZgRoBot.run}; defaults come from the config. */
-export interface RunOptions {
+/**
+ * Options of {@link ZgRoBot.run}; defaults come from the config. The {@link ServerLimits}
+ * (`headersTimeout`, `requestTimeout`, `keepAliveTimeout`, `connectionsCheckingInterval`,
+ * `maxConnections`) bound slow clients and connections.
+ */
+export interface RunOptions extends Partial<ServerLimits> {
   host?: string;
   port?: number;
 }
@@ -146,13 +151,24 @@ export class ZgRoBot extends Router {
 
   /**
    * Starts an HTTP server on `host:port` (default: the config's) and resolves once it listens.
-   * The pipeline is checked first, so a missing token or a bad key fails here, not later.
+   * The pipeline is checked first, so a missing token or a bad key fails here, not later. The
+   * server closes clients that are slow to send their request (`headersTimeout`,
+   * `requestTimeout`, checked every `connectionsCheckingInterval` ms) and caps connections
+   * (`maxConnections`); see {@link ServerLimits} for the defaults.
    */
   async run(options: RunOptions = {}): Promise<Server> {
     this.#pipeline();
-    const host = options.host ?? this.config.host;
-    const port = options.port ?? this.config.port;
-    const server = createServer(this.callback());
+    const c = this.config;
+    const host = options.host ?? c.host;
+    const port = options.port ?? c.port;
+    const server = createLimitedServer(this.callback(), {
+      headersTimeout: options.headersTimeout ?? c.headersTimeout,
+      requestTimeout: options.requestTimeout ?? c.requestTimeout,
+      keepAliveTimeout: options.keepAliveTimeout ?? c.keepAliveTimeout,
+      connectionsCheckingInterval:
+        options.connectionsCheckingInterval ?? c.connectionsCheckingInterval,
+      maxConnections: options.maxConnections ?? c.maxConnections,
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -207,6 +223,7 @@ export class ZgRoBot extends Router {
       storage,
       c.replyTimeout,
       c.bodyLimit,
+      c.bodyTimeout,
       c.dedupe,
       c.lateReply,
       c.finalDeadline,
@@ -229,6 +246,7 @@ export class ZgRoBot extends Router {
       sessionStorage: storage,
       replyTimeout: c.replyTimeout,
       bodyLimit: c.bodyLimit,
+      bodyTimeout: c.bodyTimeout,
       dedupe: c.dedupe,
       lateReply: c.lateReply,
       client,

@@ -147,6 +147,26 @@ describe('Config.fromEnv', () => {
     });
   });
 
+  it('reads the body timeout and the server limits of run()', () => {
+    const config = Config.fromEnv({
+      ZGROBOT_BODY_TIMEOUT: '3000',
+      ZGROBOT_HEADERS_TIMEOUT: '4000',
+      ZGROBOT_REQUEST_TIMEOUT: '6000',
+      ZGROBOT_KEEP_ALIVE_TIMEOUT: '2000',
+      ZGROBOT_CONNECTIONS_CHECKING_INTERVAL: '500',
+      ZGROBOT_MAX_CONNECTIONS: '64',
+    });
+    expect(config.toJSON()).toMatchObject({
+      bodyTimeout: 3000,
+      headersTimeout: 4000,
+      requestTimeout: 6000,
+      keepAliveTimeout: 2000,
+      connectionsCheckingInterval: 500,
+      maxConnections: 64,
+    });
+    expect(() => new Config({ MAX_CONNECTIONS: -1 })).toThrow(TypeError);
+  });
+
   it('empty variables and other values of SESSION_STORAGE are ignored', () => {
     const config = Config.fromEnv({ ZGROBOT_TOKEN: '', ZGROBOT_SESSION_STORAGE: 'sqlite' });
     expect(config.token).toBeUndefined();
