@@ -6,7 +6,7 @@ import type { AnyMessage } from '../src/messages/types.js';
 import type { EncryptMode } from '../src/security/encrypt-mode.js';
 import { MemoryNonceStore, type NonceStore } from '../src/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/security/timestamp.js';
-import type { SessionStorage } from '../src/session/storage.js';
+import type { SessionData, SessionStorage } from '../src/session/storage.js';
 import { body } from './body.js';
 import { decrypt } from './decrypt.js';
 import { type DedupeOptions, dedupe } from './dedupe.js';
@@ -19,6 +19,7 @@ import { render } from './render.js';
 import { router } from './router.js';
 import type { Router } from './routes.js';
 import { session } from './session.js';
+import { stateOf } from './state.js';
 import { turn } from './turn.js';
 import { verify } from './verify.js';
 
@@ -55,6 +56,8 @@ export interface PipelineConfig {
   sessionStorage?: SessionStorage | false;
   /** The session key of a message (default `account:user`). */
   getSessionKey?: (message: AnyMessage) => string;
+  /** The session of a user who has none yet, and of every turn when sessions are off (default `{}`). */
+  initialSession?: () => SessionData;
   /** Handler deadline in ms before answering `success` (default 4500). */
   replyTimeout?: number;
   /** Largest body accepted, in bytes (default 1 MiB). */
@@ -141,10 +144,22 @@ export function pipeline(config: PipelineConfig): Middleware {
   );
   if (config.dedupe !== false) stages.push(dedupe({ ...config.dedupe, logger }));
   stages.push(...(config.middleware ?? []));
+  const initial = config.initialSession;
   if (config.sessionStorage) {
     stages.push(
-      session({ storage: config.sessionStorage, getSessionKey: config.getSessionKey, logger }),
+      session({
+        storage: config.sessionStorage,
+        getSessionKey: config.getSessionKey,
+        initial,
+        logger,
+      }),
     );
+  } else if (initial) {
+    // Sessions off: every turn starts from the initial session, never saved.
+    stages.push((ctx, next) => {
+      stateOf(ctx).session = initial();
+      return next();
+    });
   }
   stages.push(render(), router(config.routes, { bodyLimit, logger }));
   return compose(stages);
