@@ -69,7 +69,13 @@ export function decrypt(options: DecryptOptions): Middleware {
     }
     const body = await readBody(ctx, options.bodyLimit);
     if (options.nonceStore) {
-      await checkReplay(ctx, body, options.nonceStore, options.nonceTtl, state.logger);
+      await checkReplay(
+        ctx,
+        body,
+        options.nonceStore,
+        options.nonceTtl,
+        options.logger ?? state.logger,
+      );
     }
     if (!encrypted || !options.crypt) {
       state.xml = body;

@@ -16,18 +16,18 @@ import { stateOf } from './state.js';
  */
 export function errorBoundary(options: { logger?: Logger } = {}): Middleware {
   return async (ctx, next) => {
-    const state = stateOf(ctx, options.logger);
+    const logger = options.logger ?? stateOf(ctx, options.logger).logger;
     try {
       await next();
     } catch (error) {
       if (error instanceof WechatError && error.status < 500) {
-        state.logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path}: ${error.message}`);
+        logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path}: ${error.message}`);
         ctx.status = error.status;
         ctx.type = 'text/plain';
         ctx.body = error.expose ? error.message : 'bad request';
         return;
       }
-      state.logger.error(`zgrobot: error while answering ${ctx.method} ${ctx.path}`, error);
+      logger.error(`zgrobot: error while answering ${ctx.method} ${ctx.path}`, error);
       ctx.status = 200;
       ctx.type = 'text/plain';
       ctx.body = 'success';

@@ -38,7 +38,7 @@ export function router(routes: Router, options: RouterOptions = {}): Middleware 
   let ownTurn: Middleware | undefined;
   const run: Middleware = async (ctx) => {
     const state = stateOf(ctx, options.logger);
-    state.reply = await dispatchSafely(routes, ctx, state);
+    state.reply = await dispatchSafely(routes, ctx, state, options.logger ?? state.logger);
   };
   return async (ctx, next) => {
     stateOf(ctx, options.logger);
@@ -59,12 +59,13 @@ async function dispatchSafely(
   routes: Router,
   ctx: ParameterizedContext,
   state: PipelineState,
+  logger: Logger,
 ): Promise<ReplyValue> {
   try {
     return await routes.dispatch(ctx as WechatContext);
   } catch (error) {
     state.handlerError = error ?? new Error('a handler threw a nullish value');
-    state.logger.error(
+    logger.error(
       `zgrobot: a handler threw while answering a ${state.message?.type} message`,
       error,
     );

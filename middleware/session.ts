@@ -64,20 +64,21 @@ export function session(options: SessionOptions): Middleware {
 
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
+    const logger = options.logger ?? state.logger;
     const message = state.message;
     if (!message) throw new PipelineError('session() needs parse() before it');
     // The save must wait for the handlers, which only a turn() outside lets run past the answer.
     if (!turnRunning(ctx)) throw new PipelineError('session() needs turn() before it');
     const key = keyOf(message);
     await queue.run(key, async () => {
-      const held = await holdSession(settings, key, state.logger);
+      const held = await holdSession(settings, key, logger);
       state.session = held.data;
       let ok = false;
       try {
         await next();
         ok = held.available && state.handlerError === undefined;
       } finally {
-        await held.finish(ok ? state.session : undefined, state.logger);
+        await held.finish(ok ? state.session : undefined, logger);
       }
     });
   };

@@ -3,6 +3,7 @@ import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
 import type { ReplyValue } from '../src/replies/coerce.js';
 import type { SessionData } from '../src/session/storage.js';
+import { TurnClock } from '../src/turn/clock.js';
 
 /**
  * What zgrobot keeps on `ctx.wechat` for one request. Koa's own `ctx.message` is the HTTP status
@@ -28,12 +29,12 @@ export interface WechatState<M = AnyMessage, S extends object = SessionData> {
   /** Where the stages log; the pipeline's logger. */
   logger: Logger;
   /** Whether the answer to WeChat went out (`success`) before the reply was ready. */
-  late: boolean;
+  readonly late: boolean;
   /** Set when a handler threw; the reply is then `success` and the session is not saved. */
   handlerError: unknown;
   /**
    * Aborted at the final deadline, when WeChat has given up on every try of this message: by
-   * default {@link DEFAULT_FINAL_DEADLINE} (14.5 s) after it arrived (tries at about 0, 5 and 10 s,
+   * default 14.5 s after it arrived (tries at about 0, 5 and 10 s,
    * the last answered within `replyTimeout`). Past it, a reply reaches the user only as a
    * customer-service message (`lateReply: 'customer-service'`); pass it to `fetch` and the like
    * to stop work nobody will see.
@@ -60,9 +61,6 @@ export interface WechatState<M = AnyMessage, S extends object = SessionData> {
   defer(): void;
 }
 
-/** Milliseconds from a message's arrival until WeChat has given up on all three tries. */
-export const DEFAULT_FINAL_DEADLINE = 14_500;
-
 /**
  * A Koa context carrying zgrobot's state: what every handler receives. Closed: it has Koa's own
  * members and `wechat`, and no index signature, so a typo such as `ctx.wechta` does not compile
@@ -80,15 +78,8 @@ export type PipelineState = Omit<WechatState, 'message'> & {
   message: AnyMessage | undefined;
   /** The request body as read once from the stream (or from an upstream body parser). */
   body: string | undefined;
-  /** When the request arrived (`Date.now()`), for the deadlines. */
-  arrivedAt: number;
-  /** Milliseconds after `arrivedAt` at which `signal` aborts. */
-  finalDeadline: number;
-  /**
-   * Set by the stage that answers WeChat on the turn's clock (`turn()`): when the reply is due,
-   * ms since the epoch. A retry waiting for the first try's reply waits until then.
-   */
-  replyBy: number | undefined;
+  /** The turn's clock: arrival, the reply deadline, `defer()`, the final deadline. */
+  clock: TurnClock;
   /**
    * The answer text once settled (reply XML before encryption, or `success`): rendered once from
    * `reply`, or set by `dedupe()` for a retry.
@@ -101,60 +92,44 @@ export type PipelineState = Omit<WechatState, 'message'> & {
    * resolves once that is known (after the retry window).
    */
   lateGate: (() => Promise<boolean>) | undefined;
-  /** Set by `defer()`. */
-  deferred: boolean;
-  /** Called by `defer()`; set by the turn to stop waiting for the handlers. */
-  onDefer: (() => void) | undefined;
-  /** The signal once made (made on first read of `signal`). */
-  signalCache: AbortSignal | undefined;
 };
 
 type Carrier = { wechat?: PipelineState };
 
-/** The state of this request, created on first use by whichever stage runs first. */
+/**
+ * The state of this request, created by whichever stage runs first: its `logger` is the one that
+ * stage was given (later stages never replace it), its clock starts then.
+ */
 export function stateOf(ctx: ParameterizedContext, logger?: Logger): PipelineState {
   const carrier = ctx as unknown as Carrier;
-  let state = carrier.wechat;
-  if (state === undefined) {
-    const created: PipelineState = {
-      message: undefined,
-      session: {},
-      reply: undefined,
-      match: undefined,
-      encrypted: false,
-      xml: undefined,
-      logger: logger ?? console,
-      late: false,
-      handlerError: undefined,
-      body: undefined,
-      arrivedAt: Date.now(),
-      finalDeadline: DEFAULT_FINAL_DEADLINE,
-      replyBy: undefined,
-      answer: undefined,
-      borrowed: false,
-      lateGate: undefined,
-      deferred: false,
-      onDefer: undefined,
-      signalCache: undefined,
-      get signal(): AbortSignal {
-        created.signalCache ??= AbortSignal.timeout(
-          Math.max(0, created.arrivedAt + created.finalDeadline - Date.now()),
-        );
-        return created.signalCache;
-      },
-      // An arrow, so `const { defer } = ctx.wechat` works too.
-      defer: () => {
-        if (created.deferred) return;
-        created.deferred = true;
-        created.onDefer?.();
-      },
-    };
-    state = created;
-    carrier.wechat = state;
-  } else if (logger) {
-    state.logger = logger;
-  }
-  return state;
+  const existing = carrier.wechat;
+  if (existing !== undefined) return existing;
+  const clock = new TurnClock();
+  const created: PipelineState = {
+    message: undefined,
+    session: {},
+    reply: undefined,
+    match: undefined,
+    encrypted: false,
+    xml: undefined,
+    logger: logger ?? console,
+    handlerError: undefined,
+    body: undefined,
+    clock,
+    answer: undefined,
+    borrowed: false,
+    lateGate: undefined,
+    get late() {
+      return clock.late;
+    },
+    get signal() {
+      return clock.signal;
+    },
+    // An arrow on the clock, so `const { defer } = ctx.wechat` works too.
+    defer: clock.defer,
+  };
+  carrier.wechat = created;
+  return created;
 }
 
 /** A single query parameter as a string; repeated or missing parameters are `undefined`. */

@@ -35,21 +35,19 @@ export function verify(options: VerifyOptions): Middleware {
   const errorPage = options.errorPage ?? defaultErrorPage;
   const window = options.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
   return async (ctx, next) => {
-    const state = stateOf(ctx, options.logger);
+    const logger = options.logger ?? stateOf(ctx, options.logger).logger;
     if (ctx.method !== 'GET' && ctx.method !== 'POST') {
       ctx.status = 405;
       ctx.set('Allow', 'GET, POST');
       ctx.body = 'method not allowed';
-      state.logger.warn(
-        `zgrobot: refused ${ctx.method} ${ctx.path}: only GET and POST are WeChat's`,
-      );
+      logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path}: only GET and POST are WeChat's`);
       return;
     }
     const timestamp = queryParam(ctx, 'timestamp');
     const nonce = queryParam(ctx, 'nonce');
     const signature = queryParam(ctx, 'signature');
     const refuse = (reason: string) => {
-      state.logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path} from ${ctx.ip}: ${reason}`);
+      logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path} from ${ctx.ip}: ${reason}`);
       ctx.status = 403;
       ctx.type = 'html';
       // Escaped here, so a custom page can put the URL in its HTML as it is.

@@ -43,12 +43,11 @@ export { render } from '../middleware/render.js';
 export { type RouterOptions, router } from '../middleware/router.js';
 export { type FilterRule, type Handler, type RouteMethods, Router } from '../middleware/routes.js';
 export { defaultSessionKey, type SessionOptions, session } from '../middleware/session.js';
-export {
-  DEFAULT_FINAL_DEADLINE,
-  type WechatContext,
-  type WechatState,
+export type {
+  WechatContext,
+  WechatState,
 } from '../middleware/state.js';
-export { DEFAULT_REPLY_TIMEOUT, type TurnOptions, turn } from '../middleware/turn.js';
+export { type TurnOptions, turn } from '../middleware/turn.js';
 export { type VerifyOptions, verify } from '../middleware/verify.js';
 export * from './client/index.js';
 export { Config, type ConfigInput, type ConfigValues, DEFAULT_CONFIG } from './config.js';
@@ -62,3 +61,8 @@ export { type RunOptions, ZgRoBot, type ZgRoBotOptions } from './robot.js';
 export * from './security/index.js';
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server.js';
 export * from './session/index.js';
+export {
+  DEFAULT_FINAL_DEADLINE,
+  DEFAULT_REPLY_TIMEOUT,
+  TurnClock,
+} from './turn/clock.js';

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { sendAsCustomerMessage } from '../../middleware/late-reply.js';
 import { type PipelineConfig, pipeline } from '../../middleware/pipeline.js';
 import { Router } from '../../middleware/routes.js';
+import { stateOf } from '../../middleware/state.js';
 import { Client } from '../../src/client/client.js';
 import {
   Article,
@@ -282,7 +283,7 @@ describe('ctx.wechat.signal', () => {
   it('defaults to 14.5 s', async () => {
     let remaining = 0;
     const routes = new Router().text((ctx) => {
-      remaining = (ctx.wechat as unknown as { finalDeadline: number }).finalDeadline;
+      remaining = stateOf(ctx).clock.finalDeadline;
       return ctx.wechat.signal.aborted ? 'aborted' : 'live';
     });
     bot = await startBot(
