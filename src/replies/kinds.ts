@@ -142,6 +142,8 @@ REPLY_KINDS satisfies {
 export type ReplyKinds = typeof REPLY_KINDS;
 /** Every reply `type`: `'text'`, `'image'`, …, `'success'`. */
 export type ReplyType = keyof ReplyKinds;
+/** The reply types answered with XML (whose `<MsgType>` is the type): all but `success`. */
+export type XmlReplyType = Exclude<ReplyType, 'success'>;
 
 // `InstanceType` wants `any` constructor arguments; the rows' classes take `never[]`.
 type InstanceOf<Class> = Class extends abstract new (...args: never[]) => infer R ? R : never;
