@@ -145,7 +145,7 @@ export type ReplyType = keyof ReplyKinds;
 /** The reply types answered with XML (whose `<MsgType>` is the type): all but `success`. */
 export type XmlReplyType = Exclude<ReplyType, 'success'>;
 
-// `InstanceType` wants `any` constructor arguments; the rows' classes take `never[]`.
+// `InstanceType` gives `any` for the rows' `never[]`-argument constructors, so match them here.
 type InstanceOf<Class> = Class extends abstract new (...args: never[]) => infer R ? R : never;
 
 /** Every reply object a handler can return: an instance of one of the table's classes. */
