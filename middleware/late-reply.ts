@@ -1,8 +1,10 @@
-import type { Client } from '../src/client/client.js';
 import { PipelineError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
+import { type CustomerServiceClient, replyKindOf } from '../src/replies/kinds.js';
 import type { Reply } from '../src/replies/replies.js';
+
+export type { CustomerServiceClient } from '../src/replies/kinds.js';
 
 /**
  * What happens to a reply the handlers produced after the bot already answered `success` (past
@@ -10,20 +12,6 @@ import type { Reply } from '../src/replies/replies.js';
  * `'customer-service'` sends it with the 客服 message API; `'drop'` logs it and drops it.
  */
 export type LateReplyMode = 'customer-service' | 'drop';
-
-/**
- * The customer-service (客服) methods a late reply is sent with. zgrobot's `Client` fits as is;
- * so does any object with these methods.
- */
-export type CustomerServiceClient = Pick<
-  Client,
-  | 'sendTextMessage'
-  | 'sendImageMessage'
-  | 'sendVoiceMessage'
-  | 'sendVideoMessage'
-  | 'sendMusicMessage'
-  | 'sendArticleMessage'
->;
 
 /** Sends a late reply your own way (a queue, another API); `message` is what it answers. */
 export type SendLateReply = (reply: Reply, message: AnyMessage) => Promise<unknown>;
@@ -45,10 +33,10 @@ export interface LateReplyOptions {
 export type LatePusher = (reply: Reply, message: AnyMessage, logger: Logger) => Promise<void>;
 
 /**
- * Sends `reply` to the user who sent `message` with the 客服 message API, by reply kind: text,
- * image, voice, video, music (an empty thumbnail when the reply has none), news (the articles,
- * as a `news` customer message). Resolves `false` for replies that cannot be sent this way
- * (`success`, `transfer_customer_service`).
+ * Sends `reply` to the user who sent `message` with the 客服 message API, as its row of
+ * `REPLY_KINDS` says: text, image, voice, video, music (an empty thumbnail when the reply has
+ * none), news (the articles, as a `news` customer message). Resolves `false` for replies that
+ * cannot be sent this way (`success`, `transfer_customer_service`).
  *
  * @example
  * ```ts
@@ -60,44 +48,12 @@ export async function sendAsCustomerMessage(
   reply: Reply,
   message: Pick<AnyMessage, 'source'>,
 ): Promise<boolean> {
-  const user = reply.type === 'success' ? message.source : reply.target || message.source;
-  switch (reply.type) {
-    case 'text':
-      await client.sendTextMessage(user, reply.content);
-      return true;
-    case 'image':
-      await client.sendImageMessage(user, reply.mediaId);
-      return true;
-    case 'voice':
-      await client.sendVoiceMessage(user, reply.mediaId);
-      return true;
-    case 'video':
-      await client.sendVideoMessage(user, reply.mediaId, reply.title, reply.description);
-      return true;
-    case 'music':
-      await client.sendMusicMessage(
-        user,
-        reply.url,
-        reply.hqUrl,
-        reply.thumbMediaId ?? '',
-        reply.title,
-        reply.description,
-      );
-      return true;
-    case 'news':
-      await client.sendArticleMessage(
-        user,
-        reply.articles.map((a) => ({
-          title: a.title,
-          description: a.description,
-          url: a.url,
-          picurl: a.img,
-        })),
-      );
-      return true;
-    default:
-      return false;
-  }
+  const { customerService } = replyKindOf(reply);
+  if (!customerService) return false;
+  // The reply's own addressee wins; one built without it goes back to the message's sender.
+  const user = ('target' in reply && reply.target) || message.source;
+  await customerService.send(client, user, reply);
+  return true;
 }
 
 /**

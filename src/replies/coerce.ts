@@ -1,16 +1,6 @@
 import type { AnyMessage } from '../messages/types.js';
-import {
-  Article,
-  ArticlesReply,
-  ImageReply,
-  MusicReply,
-  type Reply,
-  SuccessReply,
-  TextReply,
-  TransferCustomerServiceReply,
-  VideoReply,
-  VoiceReply,
-} from './replies.js';
+import { isReplyObject } from './kinds.js';
+import { Article, ArticlesReply, MusicReply, type Reply, TextReply } from './replies.js';
 
 /** `[title, description, img, url]`: one article, in the seed's list shorthand. */
 export type ArticleTuple = readonly [title: string, description: string, img: string, url: string];
@@ -33,17 +23,6 @@ export type ReplyValue =
   // biome-ignore lint/suspicious/noConfusingVoidType: lets a handler that returns nothing type-check.
   | void;
 
-const REPLY_CLASSES = [
-  TextReply,
-  ImageReply,
-  VoiceReply,
-  VideoReply,
-  ArticlesReply,
-  MusicReply,
-  TransferCustomerServiceReply,
-  SuccessReply,
-];
-
 /** Whether a handler's return value counts as a reply (the seed's truthiness). */
 export function isReply(value: unknown): boolean {
   if (value === undefined || value === null || value === '' || value === false) return false;
@@ -64,8 +43,8 @@ export function coerceReply(
 ): Reply | undefined {
   if (!isReply(value)) return undefined;
   if (typeof value === 'string') return new TextReply({ message, content: value });
-  if (REPLY_CLASSES.some((Class) => value instanceof Class)) {
-    const reply = value as Reply;
+  if (isReplyObject(value)) {
+    const reply = value;
     if (reply.type !== 'success') {
       // A reply built without `message` is addressed here, so handlers can skip it.
       reply.source ||= message.target;

@@ -211,13 +211,5 @@ export class SuccessReply {
   readonly type = 'success';
 }
 
-/** Every reply object a handler can return. */
-export type Reply =
-  | TextReply
-  | ImageReply
-  | VoiceReply
-  | VideoReply
-  | ArticlesReply
-  | MusicReply
-  | TransferCustomerServiceReply
-  | SuccessReply;
+/** Every reply object a handler can return; derived from the table of kinds. */
+export type { Reply } from './kinds.js';

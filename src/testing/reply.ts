@@ -1,6 +1,7 @@
 import type { MessageCrypt } from '../crypto/message-crypt.js';
 import type { XmlElement, XmlValue } from '../messages/types.js';
 import { parseXml } from '../messages/xml.js';
+import type { XmlReplyType } from '../replies/kinds.js';
 import { InvalidReplyError } from './errors.js';
 
 /** What every reply XML carries. */
@@ -97,6 +98,63 @@ function items(value: XmlValue | undefined): XmlElement[] {
   return list.filter((v): v is XmlElement => typeof v === 'object' && !Array.isArray(v));
 }
 
+// One reader per XML row of REPLY_KINDS: a reply kind added there does not compile until read here.
+const READERS: {
+  [T in XmlReplyType]: (
+    xml: XmlElement,
+    base: ParsedReplyBase,
+  ) => Extract<ParsedReply, { type: T }>;
+} = {
+  text: (xml, base) => ({ type: 'text', ...base, content: text(xml.Content) ?? '' }),
+  image: (xml, base) => ({
+    type: 'image',
+    ...base,
+    mediaId: text(child(xml, 'Image').MediaId) ?? '',
+  }),
+  voice: (xml, base) => ({
+    type: 'voice',
+    ...base,
+    mediaId: text(child(xml, 'Voice').MediaId) ?? '',
+  }),
+  video: (xml, base) => {
+    const video = child(xml, 'Video');
+    return {
+      type: 'video',
+      ...base,
+      mediaId: text(video.MediaId) ?? '',
+      title: text(video.Title),
+      description: text(video.Description),
+    };
+  },
+  news: (xml, base) => ({
+    type: 'news',
+    ...base,
+    articles: items(child(xml, 'Articles').item).map((item) => ({
+      title: text(item.Title) ?? '',
+      description: text(item.Description) ?? '',
+      img: text(item.PicUrl) ?? '',
+      url: text(item.Url) ?? '',
+    })),
+  }),
+  music: (xml, base) => {
+    const music = child(xml, 'Music');
+    return {
+      type: 'music',
+      ...base,
+      title: text(music.Title) ?? '',
+      description: text(music.Description) ?? '',
+      url: text(music.MusicUrl) ?? '',
+      hqUrl: text(music.HQMusicUrl) ?? '',
+      thumbMediaId: text(music.ThumbMediaId),
+    };
+  },
+  transfer_customer_service: (xml, base) => ({
+    type: 'transfer_customer_service',
+    ...base,
+    account: text(child(xml, 'TransInfo').KfAccount),
+  }),
+};
+
 /** The answer read as XML; anything else is an {@link InvalidReplyError}. */
 function replyXml(body: string): XmlElement {
   try {
@@ -129,60 +187,15 @@ export function parseReply(body: string): ParsedReply {
     raw: body,
   };
   const msgType = text(xml.MsgType);
-  switch (msgType) {
-    case 'text':
-      return { type: 'text', ...base, content: text(xml.Content) ?? '' };
-    case 'image':
-      return { type: 'image', ...base, mediaId: text(child(xml, 'Image').MediaId) ?? '' };
-    case 'voice':
-      return { type: 'voice', ...base, mediaId: text(child(xml, 'Voice').MediaId) ?? '' };
-    case 'video': {
-      const video = child(xml, 'Video');
-      return {
-        type: 'video',
-        ...base,
-        mediaId: text(video.MediaId) ?? '',
-        title: text(video.Title),
-        description: text(video.Description),
-      };
-    }
-    case 'news':
-      return {
-        type: 'news',
-        ...base,
-        articles: items(child(xml, 'Articles').item).map((item) => ({
-          title: text(item.Title) ?? '',
-          description: text(item.Description) ?? '',
-          img: text(item.PicUrl) ?? '',
-          url: text(item.Url) ?? '',
-        })),
-      };
-    case 'music': {
-      const music = child(xml, 'Music');
-      return {
-        type: 'music',
-        ...base,
-        title: text(music.Title) ?? '',
-        description: text(music.Description) ?? '',
-        url: text(music.MusicUrl) ?? '',
-        hqUrl: text(music.HQMusicUrl) ?? '',
-        thumbMediaId: text(music.ThumbMediaId),
-      };
-    }
-    case 'transfer_customer_service':
-      return {
-        type: 'transfer_customer_service',
-        ...base,
-        account: text(child(xml, 'TransInfo').KfAccount),
-      };
-    default:
-      throw new InvalidReplyError(
-        msgType === undefined
-          ? 'the reply XML has no <MsgType>'
-          : `the reply has an unknown MsgType "${msgType}"`,
-        body,
-      );
+  if (msgType === undefined || !Object.hasOwn(READERS, msgType)) {
+    throw new InvalidReplyError(
+      msgType === undefined
+        ? 'the reply XML has no <MsgType>'
+        : `the reply has an unknown MsgType "${msgType}"`,
+      body,
+    );
   }
+  return READERS[msgType as XmlReplyType](xml, base);
 }
 
 /** Options of {@link openReply}. */
