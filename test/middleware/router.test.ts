@@ -5,7 +5,7 @@ import { type Handler, Router } from '../../middleware/routes.js';
 import { verify } from '../../middleware/verify.js';
 import { silentLogger } from '../../src/logger.js';
 import { MESSAGE_KINDS, MESSAGE_TYPES, type MessageType } from '../../src/messages/kinds.js';
-import { TextReply } from '../../src/replies/replies.js';
+import { Article, MAX_ARTICLES, TextReply } from '../../src/replies/replies.js';
 import { eventXml, messageXml, signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import {
   appOf,
@@ -173,6 +173,32 @@ describe('Router: order and semantics', () => {
       });
     expect(await say(botApp({ routes }), 'x')).toBe('set directly');
     expect(later).toBe(0);
+  });
+
+  it('a list of Articles → a news reply; more than the limit → logged, success', async () => {
+    const logger = recordingLogger();
+    const routes = new Router()
+      .filter('many', () =>
+        Array.from({ length: MAX_ARTICLES + 1 }, (_, i) => new Article({ title: `a${i}` })),
+      )
+      .text(() => [
+        new Article({ title: 'ZgRoBot', description: '微信机器人框架', img: 'i', url: 'u' }),
+        new Article({ title: 'whtsky', url: 'http://whouz.com/' }),
+      ]);
+    const app = botApp({ routes, logger });
+    const news = readReply((await post(app, textXml('news'))).text);
+    expect(news).toMatchObject({
+      MsgType: 'news',
+      ToUserName: 'user_openid',
+      FromUserName: 'gh_account',
+      ArticleCount: '2',
+    });
+    expect(JSON.stringify(news.Articles)).toMatch(/ZgRoBot.*微信机器人框架.*whtsky/);
+    const many = await post(app, textXml('many'));
+    expect(many.status).toBe(200);
+    expect(many.text).toBe('success');
+    expect(logger.text('error')).toMatch(/cannot render the reply/);
+    expect(logger.entries.find((e) => e.level === 'error')?.args[0]).toBeInstanceOf(RangeError);
   });
 
   it('a handler value that is not a reply → success (never a 500)', async () => {
