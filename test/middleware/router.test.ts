@@ -348,6 +348,23 @@ describe('Router: filter, keyClick, on, addFilter', () => {
   });
 });
 
+describe('card events through the pipeline', () => {
+  it('cardPayOrder(fn) sees cardId and userCardCode', async () => {
+    const routes = new Router().cardPayOrder((ctx) => {
+      const { cardId, userCardCode, orderId } = ctx.wechat.message;
+      return `${cardId}|${userCardCode}|${orderId}`;
+    });
+    const xml = eventXml('card_pay_order', {
+      CardId: 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc',
+      UserCardCode: '12312312',
+      OrderId: '404091456',
+    });
+    expect(replyText((await post(botApp({ routes }), xml)).text)).toBe(
+      'pFS7Fjg8kV1IdDz01r4SQwMkuCKc|12312312|404091456',
+    );
+  });
+});
+
 describe('router() alone after verify()', () => {
   const alone = () =>
     appOf(
