@@ -257,6 +257,44 @@ describe('Router: filter, keyClick, on, addFilter', () => {
     for (let i = 0; i < 3; i++) expect(await say(app, 'hello hello')).toBe('hi');
   });
 
+  it('a RegExp matches anywhere, unlike re.match; /^…/ anchors at the start', async () => {
+    const routes = new Router()
+      .filter(/^bb/, () => 'anchored')
+      .filter(/bb/, () => 'anywhere')
+      .text(() => 'miss');
+    const app = botApp({ routes });
+    expect(await say(app, 'bbx')).toBe('anchored');
+    expect(await say(app, 'abb')).toBe('anywhere');
+  });
+
+  it("a sticky /…/y rule matches only at the start, as the seed's re.match", async () => {
+    const routes = new Router()
+      .filter(/天气|weather/y, (ctx) => `start ${ctx.wechat.match?.[0]}`)
+      .filter(/(.*?)e(.*)/y, (ctx) => `e at ${ctx.wechat.match?.index}`)
+      .text(() => 'miss');
+    const app = botApp({ routes });
+    expect(await say(app, 'weather today')).toBe('start weather');
+    expect(await say(app, '天气 北京')).toBe('start 天气');
+    // /天气|weather/ would match both of these anywhere; /^天气|weather/ the second one.
+    expect(await say(app, '北京天气')).toBe('miss');
+    expect(await say(app, 'the weather')).toBe('e at 0');
+    expect(await say(app, 'xyz')).toBe('miss');
+    // A match moves a sticky RegExp's lastIndex; the next message still starts from 0.
+    for (let i = 0; i < 3; i++) expect(await say(app, 'weather')).toBe('start weather');
+  });
+
+  it('a sticky rule given with /g too, and shared between filters, keeps no state', async () => {
+    const rule = /hi/gy;
+    const routes = new Router()
+      .filter(rule, () => 'hi')
+      .addFilter(() => 'never', [rule])
+      .text(() => 'miss');
+    const app = botApp({ routes });
+    for (let i = 0; i < 3; i++) expect(await say(app, 'hi hi')).toBe('hi');
+    expect(await say(app, 'oh hi')).toBe('miss');
+    expect(rule.lastIndex).toBe(0);
+  });
+
   it('filter handlers run among text handlers, in registration order', async () => {
     const routes = new Router().text(() => 'text first').filter('x', () => 'filter');
     expect(await say(botApp({ routes }), 'x')).toBe('text first');
