@@ -81,10 +81,9 @@ export function coerceReply(
     // from an untyped (JSON-fed) handler used to pass here and then crash renderReply() with a
     // TypeError outside this function, which escaped the render stage's "not a reply" handling
     // (and lost the session). Found by test/fuzz/http.test.ts.
-    // An Article-shaped object passes too: the type `Article` is structural, so it type-checks.
-    if (
-      value.every((item) => item instanceof Article || isArticleLike(item) || isArticleTuple(item))
-    ) {
+    // The same holds for Articles (an untyped handler may build one with a number in it), and an
+    // Article-shaped plain object passes too: the type `Article` is structural, so it type-checks.
+    if (value.every((item) => isArticleLike(item) || isArticleTuple(item))) {
       const articles = (value as (Article | ArticleTuple)[]).map((item) => {
         if (item instanceof Article) return item;
         if (isArticleTuple(item)) {

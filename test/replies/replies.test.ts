@@ -337,6 +337,7 @@ describe('coercions (the seed)', () => {
     [[new Article({ title: 't' }), 42]],
     [[{ title: 'an object without the other three fields' }]],
     [[{ title: 't', description: 'd', img: 'i', url: 42 }]],
+    [[new Article({ title: 42 as never })]],
   ])('%j is not a reply → TypeError', (value) => {
     expect(() => coerceReply(value, message)).toThrow(TypeError);
   });
