@@ -7,7 +7,7 @@ import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { RedisDedupeStore } from '../src/dedupe/redis.js';
 import { silentLogger } from '../src/logger.js';
-import { ZgRoBot } from '../src/robot.js';
+import { ZgRoBot, type ZgRoBotOptions } from '../src/robot.js';
 import { RedisStorage } from '../src/session/redis.js';
 import { SQLiteStorage } from '../src/session/sqlite.js';
 import type { SessionStorage } from '../src/session/storage.js';
@@ -20,7 +20,7 @@ const FIXED_REPLY =
   '<xml><ToUserName><![CDATA[user]]></ToUserName><FromUserName><![CDATA[gh_bench]]></FromUserName>' +
   '<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello]]></Content></xml>';
 
-function echoBot(options: ConstructorParameters<typeof ZgRoBot>[0]): ZgRoBot {
+function echoBot(options: ZgRoBotOptions): ZgRoBot {
   const robot = new ZgRoBot({ token: TOKEN, logger: silentLogger, ...options });
   robot.text((ctx) => ctx.wechat.message.content);
   return robot;

@@ -7,19 +7,22 @@
  */
 import { ZgRoBot } from '../src/index.js';
 
-const robot = new ZgRoBot({ token: process.env.ZGROBOT_TOKEN ?? 'tokenhere' });
+// `initial` gives the session its shape: handlers read `ctx.wechat.session.count` as a number.
+const robot = new ZgRoBot({
+  token: process.env.ZGROBOT_TOKEN ?? 'tokenhere',
+  session: { initial: () => ({ count: 0, first: false }) },
+});
 
 robot.subscribe(() => 'Hello!');
 
 robot.filter('first', (ctx) => {
-  if ('first' in ctx.wechat.session) return '你之前给我发过消息';
+  if (ctx.wechat.session.first) return '你之前给我发过消息';
   ctx.wechat.session.first = true;
   return '你之前没给我发过消息';
 });
 
 robot.text((ctx) => {
-  const count = (Number(ctx.wechat.session.count) || 0) + 1;
-  ctx.wechat.session.count = count;
+  const count = ++ctx.wechat.session.count;
   return `Hello! You have sent ${count} messages to me`;
 });
 

@@ -1,10 +1,39 @@
-import type { ParameterizedContext } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 import getRawBody from 'raw-body';
 import { WechatError } from '../src/errors.js';
 import { stateOf } from './state.js';
 
 /** The default cap on a request body: WeChat messages are a few KiB. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * The default time a body may take to arrive. WeChat sends its few KiB at once and gives up after
+ * 5 s; a body still trickling in after 10 s is a slow client holding a connection.
+ */
+export const DEFAULT_BODY_TIMEOUT = 10_000;
+
+/** Options of {@link body}. */
+export interface BodyOptions {
+  /** Largest body accepted, in bytes (default 1 MiB): past it, 413. */
+  bodyLimit?: number;
+  /**
+   * Milliseconds the body may take to arrive (default 10 000): past it, 408 and the connection is
+   * dropped. `0` or `Infinity`: no limit.
+   */
+  bodyTimeout?: number;
+}
+
+/**
+ * Reads the body of a POST up front, within `bodyLimit` and `bodyTimeout`, so the later stages
+ * (`decrypt()`, `parse()`) find it read. `pipeline()` puts it right after `verify()`: a request
+ * with a bad signature is refused before a byte of its body is read.
+ */
+export function body(options: BodyOptions = {}): Middleware {
+  return async (ctx, next) => {
+    if (ctx.method === 'POST') await readBody(ctx, options.bodyLimit, options.bodyTimeout);
+    return next();
+  };
+}
 
 type BodyCarrier = { rawBody?: unknown; body?: unknown };
 
@@ -29,16 +58,18 @@ function upstreamText(ctx: ParameterizedContext): string | undefined {
  * The request body as text, read once per request. An upstream body parser may have consumed the
  * stream already: then the text it kept is used (see {@link upstreamText}).
  *
- * @throws {WechatError} 413 past `limit` bytes; 400 when the stream breaks off, or when another
+ * @throws {WechatError} 413 past `limit` bytes; 408 when it takes longer than `timeout` ms (the
+ * request is destroyed once the answer is sent); 400 when the stream breaks off, or when another
  * parser consumed it and kept no text.
  */
 export async function readBody(
   ctx: ParameterizedContext,
   limit = DEFAULT_BODY_LIMIT,
+  timeout = DEFAULT_BODY_TIMEOUT,
 ): Promise<string> {
   const state = stateOf(ctx);
   if (state.body !== undefined) return state.body;
-  const body = upstreamText(ctx) ?? (await readStream(ctx, limit));
+  const body = upstreamText(ctx) ?? (await withinTimeout(ctx, readStream(ctx, limit), timeout));
   if (Buffer.byteLength(body) > limit) throw tooLarge(limit);
   state.body = body;
   return body;
@@ -61,6 +92,31 @@ async function readStream(ctx: ParameterizedContext, limit: number): Promise<str
     const status = (error as { status?: number }).status;
     if (status === 413) throw tooLarge(limit);
     throw new WechatError('could not read the request body', { status: 400, cause: error });
+  }
+}
+
+/**
+ * `reading`, or a 408 once `timeout` ms have passed. A client that slow is not WeChat: after the
+ * 408 is sent the request is destroyed (its socket with it) rather than read to the end.
+ */
+async function withinTimeout(
+  ctx: ParameterizedContext,
+  reading: Promise<string>,
+  timeout: number,
+): Promise<string> {
+  if (!(timeout > 0 && Number.isFinite(timeout))) return reading;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const drop = () => ctx.req.destroy();
+      ctx.res.once('finish', drop).once('close', drop);
+      reject(new WechatError(`request body not received within ${timeout} ms`, { status: 408 }));
+    }, timeout);
+  });
+  try {
+    return await Promise.race([reading, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -10,6 +10,8 @@ import { stateOf } from './state.js';
 export interface ParseOptions {
   /** Largest body accepted, in bytes (default 1 MiB), when no earlier stage read it. */
   bodyLimit?: number;
+  /** Milliseconds the body may take to arrive (default 10 000), when no earlier stage read it. */
+  bodyTimeout?: number;
   logger?: Logger;
 }
 
@@ -39,7 +41,7 @@ export async function parseInto(
 ): Promise<void> {
   const state = stateOf(ctx, options.logger);
   if (state.message) return;
-  const xml = state.xml ?? (await readBody(ctx, options.bodyLimit));
+  const xml = state.xml ?? (await readBody(ctx, options.bodyLimit, options.bodyTimeout));
   if (xml.trim() === '') throw new WechatError('empty request body', { status: 400 });
   state.xml = xml;
   state.message = messageFromElement(parseXml(xml), xml);

@@ -6,7 +6,8 @@ import type { AnyMessage } from '../src/messages/types.js';
 import type { EncryptMode } from '../src/security/encrypt-mode.js';
 import { MemoryNonceStore, type NonceStore } from '../src/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/security/timestamp.js';
-import type { SessionStorage } from '../src/session/storage.js';
+import type { SessionData, SessionStorage } from '../src/session/storage.js';
+import { body } from './body.js';
 import { decrypt } from './decrypt.js';
 import { type DedupeOptions, dedupe } from './dedupe.js';
 import { encrypt } from './encrypt.js';
@@ -18,6 +19,7 @@ import { render } from './render.js';
 import { router } from './router.js';
 import type { Router } from './routes.js';
 import { session } from './session.js';
+import { stateOf } from './state.js';
 import { turn } from './turn.js';
 import { verify } from './verify.js';
 
@@ -54,10 +56,17 @@ export interface PipelineConfig {
   sessionStorage?: SessionStorage | false;
   /** The session key of a message (default `account:user`). */
   getSessionKey?: (message: AnyMessage) => string;
+  /** The session of a user who has none yet, and of every turn when sessions are off (default `{}`). */
+  initialSession?: () => SessionData;
   /** Handler deadline in ms before answering `success` (default 4500). */
   replyTimeout?: number;
   /** Largest body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Milliseconds a request body may take to arrive (default 10 000); past it, 408 and the
+   * connection is dropped: a guard against slow clients in servers that are not `robot.run()`'s.
+   */
+  bodyTimeout?: number;
   /** The page answered on a bad signature. */
   errorPage?: ErrorPage;
   /** Your own middleware, run after the message is parsed and before the session loads. */
@@ -85,7 +94,8 @@ export interface PipelineConfig {
 
 /**
  * All stages in the right order, as one Koa middleware:
- * errorBoundary → verify → encrypt → decrypt → parse → turn → dedupe → (yours) → session → render → router.
+ * errorBoundary → verify → encrypt → body → decrypt → parse → turn → dedupe → (yours) → session
+ * → render → router.
  *
  * @throws {InvalidEncodingAESKeyError} at once for a malformed EncodingAESKey.
  * @throws {PipelineError} for `encryptMode` `'safe'` or `'compatible'` without an EncodingAESKey.
@@ -97,7 +107,7 @@ export interface PipelineConfig {
  * ```
  */
 export function pipeline(config: PipelineConfig): Middleware {
-  const { logger, bodyLimit } = config;
+  const { logger, bodyLimit, bodyTimeout } = config;
   const crypt = config.encodingAESKey
     ? new MessageCrypt({
         token: config.token,
@@ -110,6 +120,7 @@ export function pipeline(config: PipelineConfig): Middleware {
     errorBoundary({ logger }),
     verify({ token: config.token, errorPage: config.errorPage, timestampWindow: window, logger }),
     encrypt({ crypt }),
+    body({ bodyLimit, bodyTimeout }),
     decrypt({
       crypt,
       mode: config.encryptMode,
@@ -119,7 +130,7 @@ export function pipeline(config: PipelineConfig): Middleware {
       bodyLimit,
       logger,
     }),
-    parse({ bodyLimit, logger }),
+    parse({ bodyLimit, bodyTimeout, logger }),
   ];
   stages.push(
     turn({
@@ -133,10 +144,22 @@ export function pipeline(config: PipelineConfig): Middleware {
   );
   if (config.dedupe !== false) stages.push(dedupe({ ...config.dedupe, logger }));
   stages.push(...(config.middleware ?? []));
+  const initial = config.initialSession;
   if (config.sessionStorage) {
     stages.push(
-      session({ storage: config.sessionStorage, getSessionKey: config.getSessionKey, logger }),
+      session({
+        storage: config.sessionStorage,
+        getSessionKey: config.getSessionKey,
+        initial,
+        logger,
+      }),
     );
+  } else if (initial) {
+    // Sessions off: every turn starts from the initial session, never saved.
+    stages.push((ctx, next) => {
+      stateOf(ctx).session = initial();
+      return next();
+    });
   }
   stages.push(render(), router(config.routes, { bodyLimit, logger }));
   return compose(stages);

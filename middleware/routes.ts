@@ -13,13 +13,16 @@ import type {
   UnionOf,
 } from '../src/messages/types.js';
 import { isReply, type ReplyValue } from '../src/replies/coerce.js';
+import type { SessionData } from '../src/session/storage.js';
 import type { WechatContext } from './state.js';
 
 /**
  * A handler: gets the request's context, whose `ctx.wechat.message` is narrowed to the kinds it
  * was registered for, and returns the reply (or nothing, to let the next handler try).
  */
-export type Handler<M = AnyMessage> = (ctx: WechatContext<M>) => ReplyValue | Promise<ReplyValue>;
+export type Handler<M = AnyMessage, S extends object = SessionData> = (
+  ctx: WechatContext<M, S>,
+) => ReplyValue | Promise<ReplyValue>;
 
 /**
  * A `filter` rule: a string matches text equal to it; a RegExp matches as `RegExp#exec`, that is
@@ -33,15 +36,15 @@ export type FilterRule = string | RegExp;
  * the object it was called on with its own type, so on a `ZgRoBot` the chain stays a `ZgRoBot`
  * (`robot.text(fn).run()`); `Self` is the type when the method is called detached.
  */
-export type RouteMethods<Self> = {
+export type RouteMethods<Self, S extends object = SessionData> = {
   [T in MessageType as MessageKinds[T]['method']]: <This = Self>(
     this: This,
-    handler: Handler<MessageOf<T>>,
+    handler: Handler<MessageOf<T>, S>,
   ) => This;
 };
 
 // Handlers are stored for any message; the type narrowing happened at registration.
-type StoredHandler = (ctx: WechatContext) => ReplyValue | Promise<ReplyValue>;
+type StoredHandler = (ctx: WechatContext<AnyMessage, never>) => ReplyValue | Promise<ReplyValue>;
 
 /**
  * The routing table: which handlers run for which messages. Handlers registered for the
@@ -59,18 +62,18 @@ type StoredHandler = (ctx: WechatContext) => ReplyValue | Promise<ReplyValue>;
  * ```
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: route methods are installed from the table at the end of this file.
-export class Router {
+export class Router<S extends object = SessionData> {
   readonly #typed = new Map<MessageType, StoredHandler[]>();
   readonly #catchAll: StoredHandler[] = [];
   #resolved = new Map<MessageType, StoredHandler[]>();
 
   /** Adds a handler for every message and event; it runs after the typed handlers. */
-  handler(handler: Handler): this {
+  handler(handler: Handler<AnyMessage, S>): this {
     return this.addHandler(handler, 'all');
   }
 
   /** Same as {@link Router.handler}. */
-  all(handler: Handler): this {
+  all(handler: Handler<AnyMessage, S>): this {
     return this.addHandler(handler, 'all');
   }
 
@@ -78,9 +81,9 @@ export class Router {
    * Adds a handler for one type or several, e.g. `on(['text', 'location'], fn)`.
    * @throws {TypeError} for a type that is not in the table of kinds.
    */
-  on<T extends MessageType>(types: T | readonly T[], handler: Handler<UnionOf<T>>): this {
+  on<T extends MessageType>(types: T | readonly T[], handler: Handler<UnionOf<T>, S>): this {
     const list: readonly MessageType[] = Array.isArray(types) ? types : [types as T];
-    for (const type of list) this.addHandler(handler as unknown as Handler, type);
+    for (const type of list) this.addHandler(handler as unknown as Handler<AnyMessage, S>, type);
     return this;
   }
 
@@ -88,12 +91,13 @@ export class Router {
    * Adds a handler the seed's way: `type` is a message type or `'all'` (the default).
    * @throws {TypeError} for an unknown type or a handler that is not a function.
    */
-  addHandler(handler: Handler, type: MessageType | 'all' = 'all'): this {
+  addHandler(handler: Handler<AnyMessage, S>, type: MessageType | 'all' = 'all'): this {
     if (typeof handler !== 'function') throw new TypeError('a handler must be a function');
-    if (type === 'all') this.#catchAll.push(handler);
+    const stored = handler as StoredHandler;
+    if (type === 'all') this.#catchAll.push(stored);
     else if (isMessageType(type)) {
       const list = this.#typed.get(type) ?? [];
-      list.push(handler);
+      list.push(stored);
       this.#typed.set(type, list);
     } else {
       throw new TypeError(
@@ -119,7 +123,7 @@ export class Router {
    * routes.filter(/天气|weather/y, () => '…'); // only text that starts with 天气 or weather
    * ```
    */
-  filter(...args: [...rules: FilterRule[], handler: Handler<TextMessage>]): this {
+  filter(...args: [...rules: FilterRule[], handler: Handler<TextMessage, S>]): this {
     const handler = args.at(-1);
     if (typeof handler !== 'function')
       throw new TypeError('filter(...rules, handler): the last argument must be the handler');
@@ -131,7 +135,7 @@ export class Router {
    * anywhere unless sticky `/…/y` or anchored `/^…/`; the seed's `re.match` anchors at the start).
    * @throws {TypeError} for an empty or invalid rule list.
    */
-  addFilter(handler: Handler<TextMessage>, rules: readonly FilterRule[]): this {
+  addFilter(handler: Handler<TextMessage, S>, rules: readonly FilterRule[]): this {
     if (rules.length === 0) throw new TypeError('a filter needs at least one rule');
     const compiled = rules.map((rule) => {
       if (typeof rule === 'string') return rule;
@@ -160,20 +164,27 @@ export class Router {
   }
 
   /** A `click` handler for one menu key. */
-  keyClick(key: string, handler: Handler<ClickEvent>): this {
+  keyClick(key: string, handler: Handler<ClickEvent, S>): this {
     return this.on('click_event', (ctx) =>
       ctx.wechat.message.key === key ? handler(ctx) : undefined,
     );
   }
 
   /** Adds every handler of other routers (e.g. one per file) after this one's. */
-  use(...routers: Router[]): this {
-    for (const other of routers) {
-      for (const [type, handlers] of other.#typed)
-        for (const h of handlers) this.addHandler(h, type);
-      for (const h of other.#catchAll) this.addHandler(h, 'all');
-    }
+  use(...routers: Router<S>[]): this {
+    for (const other of routers) this.#merge(other);
     return this;
+  }
+
+  /** Adds the handlers of `other` after this one's. */
+  #merge(other: Router<S>): void {
+    for (const [type, handlers] of other.#typed) {
+      const list = this.#typed.get(type) ?? [];
+      list.push(...handlers);
+      this.#typed.set(type, list);
+    }
+    this.#catchAll.push(...other.#catchAll);
+    this.#resolved = new Map();
   }
 
   /** The handlers that run for a type, in order: typed first, then catch-all. */
@@ -190,9 +201,9 @@ export class Router {
    * Runs the handlers for `ctx.wechat.message` and resolves with the first reply. A handler may
    * also set `ctx.wechat.reply` itself. Errors thrown by handlers reject the promise.
    */
-  async dispatch(ctx: WechatContext): Promise<ReplyValue> {
+  async dispatch(ctx: WechatContext<AnyMessage, S>): Promise<ReplyValue> {
     for (const handler of this.handlersFor(ctx.wechat.message.type)) {
-      const result = await handler(ctx);
+      const result = await handler(ctx as WechatContext<AnyMessage, never>);
       if (isReply(result)) return result;
       if (isReply(ctx.wechat.reply)) return ctx.wechat.reply;
     }
@@ -202,10 +213,10 @@ export class Router {
 
 // Route methods are made from the table of kinds, so a new row is a new method; the loop below
 // defines every method this interface declares.
-export interface Router extends RouteMethods<Router> {}
+export interface Router<S extends object = SessionData> extends RouteMethods<Router<S>, S> {}
 for (const [type, row] of Object.entries(MESSAGE_KINDS) as [MessageType, { method: string }][]) {
   Object.defineProperty(Router.prototype, row.method, {
-    value(this: Router, handler: Handler) {
+    value(this: Router, handler: Handler<AnyMessage>) {
       return this.addHandler(handler, type);
     },
     writable: true,

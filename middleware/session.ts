@@ -4,7 +4,7 @@ import { type Logger, rateLimitedWarning } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
 import { holdSession } from '../src/session/hold.js';
 import { KeyedQueue } from '../src/session/queue.js';
-import type { SessionStorage } from '../src/session/storage.js';
+import type { SessionData, SessionStorage } from '../src/session/storage.js';
 import { stateOf } from './state.js';
 import { turnRunning } from './turn.js';
 
@@ -17,6 +17,8 @@ export interface SessionOptions {
    * one storage from sharing a user's session.
    */
   getSessionKey?: (message: AnyMessage) => string;
+  /** The session of a user who has none stored yet (default `{}`); also when the storage is down. */
+  initial?: () => SessionData;
   /** Bound on each storage call (ms; default 3000): past it the storage counts as unavailable. */
   loadTimeout?: number;
   /** Lease of a turn's lock in a shared storage (ms; default 10 000), renewed while the turn runs. */
@@ -56,6 +58,7 @@ export function session(options: SessionOptions): Middleware {
     lease: options.lease ?? 10_000,
     lockWait: options.lockWait ?? 30_000,
     warn: rateLimitedWarning(10_000),
+    initial: options.initial,
   };
   const queue = new KeyedQueue();
 

@@ -1,4 +1,4 @@
-import type { ParameterizedContext } from 'koa';
+import type { DefaultState, ParameterizedContext } from 'koa';
 import type { Logger } from '../src/logger.js';
 import type { AnyMessage } from '../src/messages/types.js';
 import type { ReplyValue } from '../src/replies/coerce.js';
@@ -8,11 +8,15 @@ import type { SessionData } from '../src/session/storage.js';
  * What zgrobot keeps on `ctx.wechat` for one request. Koa's own `ctx.message` is the HTTP status
  * text, so WeChat state lives here.
  */
-export interface WechatState<M = AnyMessage> {
+export interface WechatState<M = AnyMessage, S extends object = SessionData> {
   /** The parsed message or event (set by `parse()`). */
   message: M;
-  /** The user's session, a plain object (set by `session()`; `{}` when sessions are off). */
-  session: SessionData;
+  /**
+   * The user's session, a plain object (set by `session()`): what the last turn of this user
+   * saved, or the session's `initial()` (`{}` without one) for a new user or with sessions off.
+   * Typed by the robot's `S` (`new ZgRoBot<{ count: number }>(…)`).
+   */
+  session: S;
   /** The reply so far. Handlers return it, or set it here; `render()` turns it into XML. */
   reply: ReplyValue;
   /** For a route added with a RegExp rule: the match of the message text. */
@@ -59,9 +63,16 @@ export interface WechatState<M = AnyMessage> {
 /** Milliseconds from a message's arrival until WeChat has given up on all three tries. */
 export const DEFAULT_FINAL_DEADLINE = 14_500;
 
-/** A Koa context carrying zgrobot's state: what every handler receives. */
-export type WechatContext<M = AnyMessage> = ParameterizedContext & {
-  wechat: WechatState<M>;
+/**
+ * A Koa context carrying zgrobot's state: what every handler receives. Closed: it has Koa's own
+ * members and `wechat`, and no index signature, so a typo such as `ctx.wechta` does not compile
+ * (Koa's default context accepts any name).
+ */
+export type WechatContext<M = AnyMessage, S extends object = SessionData> = ParameterizedContext<
+  DefaultState,
+  Record<never, never>
+> & {
+  wechat: WechatState<M, S>;
 };
 
 /** The state while the pipeline runs: stages before `parse()` see no message yet. */

@@ -6,10 +6,14 @@ import { MessageCrypt } from './crypto/message-crypt.js';
 import type { DedupeStore } from './dedupe/store.js';
 import { type EncryptMode, isEncryptMode } from './security/encrypt-mode.js';
 import type { NonceStore } from './security/nonce-store.js';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server.js';
 import type { SessionStorage } from './session/storage.js';
 
-/** The settings of a robot. Every field has the seed's default. */
-export interface ConfigValues {
+/**
+ * The settings of a robot. Every field has the seed's default; the {@link ServerLimits} (slow
+ * clients, connections) apply to `run()`'s server.
+ */
+export interface ConfigValues extends ServerLimits {
   /** The token set in the WeChat admin console. Default `undefined` (must be set). */
   token: string | undefined;
   /** The seed's `SERVER`; kept for compatibility, Node has one HTTP server. Default `'auto'`. */
@@ -50,6 +54,11 @@ export interface ConfigValues {
   /** Largest request body accepted, in bytes (default 1 MiB). */
   bodyLimit: number;
   /**
+   * Milliseconds a request body may take to arrive (default 10 000); past it the bot answers 408
+   * and drops the connection. Guards `callback()`/`middleware()` in servers that are not `run()`'s.
+   */
+  bodyTimeout: number;
+  /**
    * Retry dedup: `undefined` (the default) dedups in memory; `{ store }` picks the store (a
    * `RedisDedupeStore` for several instances), `window` the memory in ms (≥ 20 000); `false` off.
    */
@@ -80,6 +89,12 @@ const SEED_KEYS = {
   NONCE_STORE: 'nonceStore',
   REPLY_TIMEOUT: 'replyTimeout',
   BODY_LIMIT: 'bodyLimit',
+  BODY_TIMEOUT: 'bodyTimeout',
+  HEADERS_TIMEOUT: 'headersTimeout',
+  REQUEST_TIMEOUT: 'requestTimeout',
+  KEEP_ALIVE_TIMEOUT: 'keepAliveTimeout',
+  CONNECTIONS_CHECKING_INTERVAL: 'connectionsCheckingInterval',
+  MAX_CONNECTIONS: 'maxConnections',
   DEDUPE: 'dedupe',
   LATE_REPLY: 'lateReply',
   FINAL_DEADLINE: 'finalDeadline',
@@ -111,6 +126,8 @@ export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
   nonceStore: undefined,
   replyTimeout: 4500,
   bodyLimit: 1024 * 1024,
+  bodyTimeout: 10_000,
+  ...DEFAULT_SERVER_LIMITS,
   dedupe: undefined,
   lateReply: undefined,
   finalDeadline: 14_500,
@@ -149,6 +166,12 @@ export class Config implements ConfigValues {
   nonceStore: NonceStore | false | undefined = DEFAULT_CONFIG.nonceStore;
   replyTimeout: number = DEFAULT_CONFIG.replyTimeout;
   bodyLimit: number = DEFAULT_CONFIG.bodyLimit;
+  bodyTimeout: number = DEFAULT_CONFIG.bodyTimeout;
+  headersTimeout: number = DEFAULT_CONFIG.headersTimeout;
+  requestTimeout: number = DEFAULT_CONFIG.requestTimeout;
+  keepAliveTimeout: number = DEFAULT_CONFIG.keepAliveTimeout;
+  connectionsCheckingInterval: number = DEFAULT_CONFIG.connectionsCheckingInterval;
+  maxConnections: number = DEFAULT_CONFIG.maxConnections;
   dedupe: false | { store?: DedupeStore; window?: number } | undefined = DEFAULT_CONFIG.dedupe;
   lateReply: LateReplyMode | undefined = DEFAULT_CONFIG.lateReply;
   finalDeadline: number = DEFAULT_CONFIG.finalDeadline;
@@ -222,7 +245,9 @@ export class Config implements ConfigValues {
    * A config from the environment: `ZGROBOT_TOKEN`, `ZGROBOT_APP_ID`, `ZGROBOT_APP_SECRET`,
    * `ZGROBOT_ENCODING_AES_KEY`, `ZGROBOT_ENCRYPT_MODE`, `ZGROBOT_TIMESTAMP_WINDOW` (`0` or
    * `false`: off), `ZGROBOT_HOST`, `ZGROBOT_PORT`, `ZGROBOT_REPLY_TIMEOUT`,
-   * `ZGROBOT_BODY_LIMIT`, `ZGROBOT_LATE_REPLY`, `ZGROBOT_FINAL_DEADLINE`,
+   * `ZGROBOT_BODY_LIMIT`, `ZGROBOT_BODY_TIMEOUT`, `ZGROBOT_HEADERS_TIMEOUT`, `ZGROBOT_REQUEST_TIMEOUT`,
+   * `ZGROBOT_KEEP_ALIVE_TIMEOUT`, `ZGROBOT_CONNECTIONS_CHECKING_INTERVAL`, `ZGROBOT_MAX_CONNECTIONS`,
+   * `ZGROBOT_LATE_REPLY`, `ZGROBOT_FINAL_DEADLINE`,
    * `ZGROBOT_SESSION_STORAGE=false` to turn sessions off, `ZGROBOT_DEDUPE=false` to turn dedup off
    * and `ZGROBOT_NONCE_STORE=false` to turn the replay check off.
    */
@@ -257,6 +282,12 @@ export class Config implements ConfigValues {
         this.nonceStore === false ? false : (this.nonceStore?.constructor.name ?? 'memory'),
       replyTimeout: this.replyTimeout,
       bodyLimit: this.bodyLimit,
+      bodyTimeout: this.bodyTimeout,
+      headersTimeout: this.headersTimeout,
+      requestTimeout: this.requestTimeout,
+      keepAliveTimeout: this.keepAliveTimeout,
+      connectionsCheckingInterval: this.connectionsCheckingInterval,
+      maxConnections: this.maxConnections,
       dedupe: this.dedupe === false ? false : (this.dedupe?.store?.constructor.name ?? 'memory'),
       lateReply: this.lateReply,
       finalDeadline: this.finalDeadline,
@@ -268,7 +299,13 @@ export class Config implements ConfigValues {
       case 'port':
       case 'replyTimeout':
       case 'finalDeadline':
-      case 'bodyLimit': {
+      case 'bodyLimit':
+      case 'bodyTimeout':
+      case 'headersTimeout':
+      case 'requestTimeout':
+      case 'keepAliveTimeout':
+      case 'connectionsCheckingInterval':
+      case 'maxConnections': {
         const number = Number(value);
         if (!Number.isFinite(number) || number < 0)
           throw new TypeError(`config ${key} must be a non-negative number, got ${String(value)}`);

@@ -11,6 +11,13 @@
  * ```
  * @module
  */
+
+export {
+  type BodyOptions,
+  body,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_BODY_TIMEOUT,
+} from '../middleware/body.js';
 export { type DecryptOptions, decrypt } from '../middleware/decrypt.js';
 export {
   DEFAULT_DEDUPE_WINDOW,
@@ -53,4 +60,5 @@ export * from './messages/index.js';
 export * from './replies/index.js';
 export { type RunOptions, ZgRoBot, type ZgRoBotOptions } from './robot.js';
 export * from './security/index.js';
+export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server.js';
 export * from './session/index.js';

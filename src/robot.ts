@@ -1,27 +1,82 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Koa, { type Middleware } from 'koa';
 import type { ErrorPage } from '../middleware/error-page.js';
 import type { CustomerServiceClient } from '../middleware/late-reply.js';
 import { pipeline } from '../middleware/pipeline.js';
 import { Router } from '../middleware/routes.js';
+import type { WechatContext } from '../middleware/state.js';
 import { Client } from './client/client.js';
 import { Config, type ConfigValues } from './config.js';
+import { dispatch } from './contrib/dispatch.js';
+import { MessageCrypt } from './crypto/message-crypt.js';
 import { checkSignature } from './crypto/signature.js';
-import { PipelineError } from './errors.js';
+import { PipelineError, SignatureError, WechatError } from './errors.js';
 import { enablePrettyLogging, type Logger } from './logger.js';
+import { messageFromElement, parseMessage } from './messages/parse.js';
+import type { AnyMessage } from './messages/types.js';
+import { parseXml } from './messages/xml.js';
+import { resolveEncryptMode } from './security/encrypt-mode.js';
+import { createLimitedServer, type ServerLimits } from './server.js';
 import { SQLiteStorage } from './session/sqlite.js';
-import type { SessionStorage } from './session/storage.js';
+import type { SessionData, SessionStorage } from './session/storage.js';
+import { buildMessageRequest } from './testing/request.js';
+
+/** The session of a {@link ZgRoBot}: its shape and how a user's is found. */
+export interface RobotSessionOptions<S extends object> {
+  /**
+   * The session of a user who has none yet (and of every turn when sessions are off or the
+   * storage is down). Default: `{}`.
+   */
+  initial?: () => S;
+  /** The key of a message's session (default `account:user`). */
+  getSessionKey?: (message: AnyMessage) => string;
+}
+
+/**
+ * Your own step in the robot's pipeline, between parsing and the session (`robot.use(mw)`): a
+ * Koa middleware that sees the parsed message. Set `ctx.wechat.reply` and skip `next()` to answer
+ * without the handlers (a rate limiter), or await `next()` and look at the reply after.
+ */
+export type RobotMiddleware<S extends object = SessionData> = (
+  ctx: WechatContext<AnyMessage, S>,
+  next: () => Promise<void>,
+) => unknown;
+
+/** Where the message to {@link ZgRoBot.parseMessage} was signed: the request's query. */
+export interface SignedBody {
+  timestamp?: string;
+  nonce?: string;
+  /** `msg_signature`, for an encrypted body. */
+  msgSignature?: string;
+}
 
 /** Options of {@link ZgRoBot}: any setting of {@link ConfigValues}, or a whole `config`. */
-export interface ZgRoBotOptions extends Partial<ConfigValues> {
-  /** A prepared config. When given, it wins: every other option but `logger` is ignored (as in the seed). */
+export interface ZgRoBotOptions<S extends object = SessionData> extends Partial<ConfigValues> {
+  /**
+   * A prepared config. When given, it wins: every other setting is ignored (as in the seed);
+   * `logger` and `session` still apply.
+   */
   config?: Config;
   /** Where the robot logs (default: a pretty console logger at `info`). */
   logger?: Logger;
+  /**
+   * The session's shape and key. With `initial`, handlers read `ctx.wechat.session` as `S`.
+   *
+   * @example
+   * ```ts
+   * const robot = new ZgRoBot({ token, session: { initial: () => ({ count: 0 }) } });
+   * robot.text((ctx) => `第 ${++ctx.wechat.session.count} 条`); // count: number
+   * ```
+   */
+  session?: RobotSessionOptions<S>;
 }
 
-/** Options of {@link ZgRoBot.run}; defaults come from the config. */
-export interface RunOptions {
+/**
+ * Options of {@link ZgRoBot.run}; defaults come from the config. The {@link ServerLimits}
+ * (`headersTimeout`, `requestTimeout`, `keepAliveTimeout`, `connectionsCheckingInterval`,
+ * `maxConnections`) bound slow clients and connections.
+ */
+export interface RunOptions extends Partial<ServerLimits> {
   host?: string;
   port?: number;
 }
@@ -47,7 +102,7 @@ type BuiltPipeline = { key: readonly unknown[]; middleware: Middleware };
  * await robot.run();
  * ```
  */
-export class ZgRoBot extends Router {
+export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   /** The settings; change them before the first request (a change is picked up on the next one). */
   readonly config: Config;
   /** Where the robot logs. */
@@ -56,12 +111,106 @@ export class ZgRoBot extends Router {
   #built: BuiltPipeline | undefined;
   #defaultStorage: SessionStorage | undefined;
   #client: { client: Client; appId: string; appSecret: string } | undefined;
+  readonly #session: RobotSessionOptions<S>;
+  /** `robot.use()` middleware, in order; replaced (not changed) so a built pipeline keeps its own. */
+  #middleware: readonly RobotMiddleware<S>[] = [];
 
-  constructor(options: ZgRoBotOptions = {}) {
+  constructor(options: ZgRoBotOptions<S> = {}) {
     super();
-    const { config, logger, ...values } = options;
+    const { config, logger, session, ...values } = options;
     this.config = config ?? Config.fromEnv().fromObject(values);
     this.logger = logger ?? enablePrettyLogging(console, 'info');
+    this.#session = session ?? {};
+  }
+
+  /**
+   * Adds your own middleware between parsing and the session (logging, rate limiting, metrics),
+   * run in the order added; or, given routers, adds their handlers after this robot's.
+   *
+   * @example
+   * ```ts
+   * robot.use(async (ctx, next) => {
+   *   if (tooMany(ctx.wechat.message.source)) {
+   *     ctx.wechat.reply = '您发得太快了，请稍后再试';
+   *     return; // the handlers do not run
+   *   }
+   *   await next();
+   * });
+   * ```
+   */
+  override use(...items: (RobotMiddleware<S> | Router<S>)[]): this {
+    for (const item of items) {
+      if (item instanceof Router) super.use(item);
+      else if (typeof item === 'function') this.#middleware = [...this.#middleware, item];
+      else throw new TypeError('robot.use() takes middleware functions or routers');
+    }
+    return this;
+  }
+
+  /**
+   * Reads a message from a request body, decrypting it when it is encrypted (the seed's
+   * `parse_message(body, timestamp, nonce, msg_signature)`), for driving the bot without HTTP:
+   * a queue, a serverless function. An encrypted body needs the request's `timestamp`, `nonce`
+   * and `msg_signature`; in safe mode a plaintext body is refused.
+   *
+   * @throws {SignatureError} for a wrong or missing `msg_signature`, or plaintext in safe mode.
+   * @throws {DecryptError} for a broken ciphertext; {@link XmlParseError} for malformed XML.
+   * @example
+   * ```ts
+   * const message = robot.parseMessage(body, { timestamp, nonce, msgSignature });
+   * ```
+   */
+  parseMessage(body: string, signed: SignedBody = {}): AnyMessage {
+    const crypt = this.#crypt();
+    const element = parseXml(body);
+    const encrypt = element.Encrypt;
+    if (typeof encrypt === 'string' && encrypt !== '') {
+      if (!crypt) {
+        throw new WechatError('an encrypted message needs config.encodingAESKey', { status: 400 });
+      }
+      const { timestamp, nonce, msgSignature } = signed;
+      if (timestamp === undefined || nonce === undefined || msgSignature === undefined) {
+        throw new SignatureError('timestamp, nonce and msgSignature are needed to decrypt');
+      }
+      return parseMessage(crypt.decryptMessage({ encrypt, timestamp, nonce, msgSignature }));
+    }
+    if (resolveEncryptMode(this.config.encryptMode, crypt !== undefined) === 'safe') {
+      throw new SignatureError("a plaintext message is refused in encryptMode 'safe'");
+    }
+    return messageFromElement(element, body);
+  }
+
+  /**
+   * Runs the robot on `message` as if WeChat had just sent it, and returns the answer's text:
+   * reply XML, encrypted when the robot has an EncodingAESKey (the seed's
+   * `get_encrypted_reply`), or `success`. The whole pipeline runs, in memory: dedup (the same
+   * message twice gets the first answer again), your middleware, the session, the handlers.
+   *
+   * @example
+   * ```ts
+   * const answer = await robot.getEncryptedReply(robot.parseMessage(body, query));
+   * ```
+   */
+  async getEncryptedReply(message: AnyMessage): Promise<string> {
+    const token = this.config.token ?? '';
+    const crypt = this.#crypt();
+    const request = buildMessageRequest({ token }, message.raw, {
+      openid: message.source,
+      ...(crypt ? { crypt } : {}),
+    });
+    const response = await dispatch(this.callback(), {
+      method: 'POST',
+      url: `/?${request.query}`,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+    });
+    const text = response.body.toString('utf8');
+    if (response.status !== 200) {
+      throw new WechatError(`the robot answered ${response.status}: ${text}`, {
+        status: response.status,
+      });
+    }
+    return text;
   }
 
   /** The seed's `token`: the configured token. */
@@ -146,13 +295,24 @@ export class ZgRoBot extends Router {
 
   /**
    * Starts an HTTP server on `host:port` (default: the config's) and resolves once it listens.
-   * The pipeline is checked first, so a missing token or a bad key fails here, not later.
+   * The pipeline is checked first, so a missing token or a bad key fails here, not later. The
+   * server closes clients that are slow to send their request (`headersTimeout`,
+   * `requestTimeout`, checked every `connectionsCheckingInterval` ms) and caps connections
+   * (`maxConnections`); see {@link ServerLimits} for the defaults.
    */
   async run(options: RunOptions = {}): Promise<Server> {
     this.#pipeline();
-    const host = options.host ?? this.config.host;
-    const port = options.port ?? this.config.port;
-    const server = createServer(this.callback());
+    const c = this.config;
+    const host = options.host ?? c.host;
+    const port = options.port ?? c.port;
+    const server = createLimitedServer(this.callback(), {
+      headersTimeout: options.headersTimeout ?? c.headersTimeout,
+      requestTimeout: options.requestTimeout ?? c.requestTimeout,
+      keepAliveTimeout: options.keepAliveTimeout ?? c.keepAliveTimeout,
+      connectionsCheckingInterval:
+        options.connectionsCheckingInterval ?? c.connectionsCheckingInterval,
+      maxConnections: options.maxConnections ?? c.maxConnections,
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -176,6 +336,13 @@ export class ZgRoBot extends Router {
     await this.#defaultStorage?.close?.();
     this.#defaultStorage = undefined;
     this.#built = undefined;
+  }
+
+  /** The crypt of safe mode, when the config has a key. */
+  #crypt(): MessageCrypt | undefined {
+    const { token, encodingAESKey, appId } = this.config;
+    if (!encodingAESKey) return undefined;
+    return new MessageCrypt({ token: token ?? '', encodingAESKey, appId: appId ?? '' });
   }
 
   #sessionStorage(): SessionStorage | false {
@@ -207,11 +374,13 @@ export class ZgRoBot extends Router {
       storage,
       c.replyTimeout,
       c.bodyLimit,
+      c.bodyTimeout,
       c.dedupe,
       c.lateReply,
       c.finalDeadline,
       client,
       this.logger,
+      this.#middleware,
     ] as const;
     const built = this.#built;
     if (built?.key.every((value, i) => value === key[i])) return built.middleware;
@@ -229,12 +398,17 @@ export class ZgRoBot extends Router {
       sessionStorage: storage,
       replyTimeout: c.replyTimeout,
       bodyLimit: c.bodyLimit,
+      bodyTimeout: c.bodyTimeout,
       dedupe: c.dedupe,
       lateReply: c.lateReply,
       client,
       finalDeadline: c.finalDeadline,
       errorPage: this.#errorPage,
-      routes: this,
+      // The handlers were typed against S at registration; the pipeline stores any session.
+      routes: this as unknown as Router,
+      middleware: this.#middleware as readonly Middleware[] as Middleware[],
+      getSessionKey: this.#session.getSessionKey,
+      initialSession: this.#session.initial as (() => SessionData) | undefined,
       logger: this.logger,
     });
     this.#built = { key, middleware };

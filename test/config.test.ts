@@ -137,6 +137,12 @@ describe("the seed's keys read and written directly (config['HOST'])", () => {
     ['NONCE_STORE', 'nonceStore', false],
     ['REPLY_TIMEOUT', 'replyTimeout', 1000],
     ['BODY_LIMIT', 'bodyLimit', 2048],
+    ['BODY_TIMEOUT', 'bodyTimeout', 5000],
+    ['HEADERS_TIMEOUT', 'headersTimeout', 5000],
+    ['REQUEST_TIMEOUT', 'requestTimeout', 6000],
+    ['KEEP_ALIVE_TIMEOUT', 'keepAliveTimeout', 1000],
+    ['CONNECTIONS_CHECKING_INTERVAL', 'connectionsCheckingInterval', 500],
+    ['MAX_CONNECTIONS', 'maxConnections', 10],
     ['DEDUPE', 'dedupe', false],
     ['LATE_REPLY', 'lateReply', 'drop'],
     ['FINAL_DEADLINE', 'finalDeadline', 20_000],
@@ -249,6 +255,26 @@ describe('Config.fromEnv', () => {
       bodyLimit: 2048,
       sessionStorage: false,
     });
+  });
+
+  it('reads the body timeout and the server limits of run()', () => {
+    const config = Config.fromEnv({
+      ZGROBOT_BODY_TIMEOUT: '3000',
+      ZGROBOT_HEADERS_TIMEOUT: '4000',
+      ZGROBOT_REQUEST_TIMEOUT: '6000',
+      ZGROBOT_KEEP_ALIVE_TIMEOUT: '2000',
+      ZGROBOT_CONNECTIONS_CHECKING_INTERVAL: '500',
+      ZGROBOT_MAX_CONNECTIONS: '64',
+    });
+    expect(config.toJSON()).toMatchObject({
+      bodyTimeout: 3000,
+      headersTimeout: 4000,
+      requestTimeout: 6000,
+      keepAliveTimeout: 2000,
+      connectionsCheckingInterval: 500,
+      maxConnections: 64,
+    });
+    expect(() => new Config({ MAX_CONNECTIONS: -1 })).toThrow(TypeError);
   });
 
   it('empty variables and other values of SESSION_STORAGE are ignored', () => {

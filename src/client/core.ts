@@ -13,6 +13,7 @@ import {
 import { type GrantedToken, TokenManager } from './token.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 import { Transport, type TransportOptions, type TransportResponse } from './transport.js';
+import { within } from './within.js';
 
 /** Options of {@link Client}. */
 export interface ClientOptions extends TransportOptions {
@@ -60,13 +61,16 @@ export interface CallSpec {
   base?: 'api' | 'mp';
   /** Send without an access token (the token endpoints, showqrcode). */
   anonymous?: boolean;
-  /** Per-call timeout in milliseconds. */
+  /** Per-call timeout in milliseconds; also bounds the wait for the access token. */
   timeout?: number;
 }
 
 /** Options every method accepts as its last argument. */
 export interface CallOptions {
-  /** Timeout for this call, in milliseconds. */
+  /**
+   * Timeout for this call, in milliseconds. It also bounds the wait for the access token the call
+   * needs (a refresh it triggers goes on in the background, for the next call).
+   */
   timeout?: number;
 }
 
@@ -195,13 +199,19 @@ export class ClientCore {
   /** Send with a token; on an invalid-token errcode, drop that token and retry once. */
   private async withToken(spec: CallSpec): Promise<TransportResponse> {
     if (spec.anonymous) return this.send(spec, undefined);
-    const token = await this.getAccessToken();
+    const token = await this.#tokenFor(spec);
     const res = await this.send(spec, token);
     const code = tokenErrcode(res);
     if (code === undefined) return res;
     this.logger.warn(`WeChat API ${spec.path}: access token rejected (${code}), refreshing once`);
     await this.tokens.invalidate(token);
-    return this.send(spec, await this.getAccessToken());
+    return this.send(spec, await this.#tokenFor(spec));
+  }
+
+  /** The token for `spec`, waited for no longer than the call's own timeout, when it has one. */
+  #tokenFor(spec: CallSpec): Promise<string> {
+    const token = this.getAccessToken();
+    return spec.timeout === undefined ? token : within(token, spec.timeout, spec.path);
   }
 
   private send(spec: CallSpec, token: string | undefined): Promise<TransportResponse> {

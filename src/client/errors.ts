@@ -92,5 +92,26 @@ export class WeChatTimeoutError extends WechatError {
   }
 }
 
+/**
+ * The answer was larger than the client's `maxResponseBytes` (default 32 MiB): the client stopped
+ * reading it and closed the connection rather than hold it all in memory.
+ */
+export class WeChatResponseTooLargeError extends WechatError {
+  override name = 'WeChatResponseTooLargeError';
+  /** The API path that was called. */
+  readonly api: string;
+  /** The limit that was passed, in bytes. */
+  readonly limit: number;
+
+  constructor(api: string, limit: number) {
+    super(`WeChat API ${api}: answer larger than ${limit} bytes (maxResponseBytes)`, {
+      status: 502,
+      expose: false,
+    });
+    this.api = api;
+    this.limit = limit;
+  }
+}
+
 /** `errcode`s that mean the access token is invalid or expired: refresh it and retry once. */
 export const TOKEN_ERROR_CODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);

@@ -21,6 +21,7 @@ export {
   WeChatApiError,
   WeChatNetworkError,
   WeChatResponseError,
+  WeChatResponseTooLargeError,
   WeChatTimeoutError,
 } from './errors.js';
 export type { BigId } from './json.js';

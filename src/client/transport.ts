@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher, type FormData, request } from 'undici';
 import { type Logger, silentLogger } from '../logger.js';
-import { WeChatNetworkError, WeChatTimeoutError } from './errors.js';
+import { WeChatNetworkError, WeChatResponseTooLargeError, WeChatTimeoutError } from './errors.js';
+import { readCapped } from './read-capped.js';
+
+/**
+ * The default cap on an answer. WeChat's JSON answers are KiBs (a 10 000-openid follower page is
+ * ~300 KiB) and its media are at most 10 MB (images, videos) or 2 MB (voice), so one cap serves
+ * both JSON calls and downloads with room to spare, while a runaway body cannot fill the heap.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** Options of the HTTP layer under the client. */
 export interface TransportOptions {
@@ -16,6 +24,11 @@ export interface TransportOptions {
    * pass is yours to close.
    */
   dispatcher?: Dispatcher;
+  /**
+   * Largest answer read, in bytes, for JSON calls and downloads alike. Past it the client stops
+   * reading, closes the connection and throws `WeChatResponseTooLargeError`. Default 32 MiB.
+   */
+  maxResponseBytes?: number;
   /** How many times a GET is retried after a connection error. Default 2. */
   retries?: number;
   /** Delay before the first retry, in milliseconds; doubles for each further one. Default 100. */
@@ -86,6 +99,7 @@ export class Transport {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly timeout: number;
+  private readonly maxResponseBytes: number;
   private readonly retries: number;
   private readonly retryDelay: number;
   private readonly logger: Logger;
@@ -96,6 +110,10 @@ export class Transport {
     this.dispatcher =
       options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
     this.timeout = options.timeout ?? 10_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (!(this.maxResponseBytes > 0)) {
+      throw new RangeError(`maxResponseBytes must be positive, got ${this.maxResponseBytes}`);
+    }
     this.retries = options.retries ?? 2;
     this.retryDelay = options.retryDelay ?? 100;
     this.logger = options.logger ?? silentLogger;
@@ -107,7 +125,9 @@ export class Transport {
       try {
         return await this.attempt(req);
       } catch (error) {
-        if (error instanceof WeChatTimeoutError) throw error;
+        if (error instanceof WeChatTimeoutError || error instanceof WeChatResponseTooLargeError) {
+          throw error;
+        }
         const code = errorCode(error);
         const retryable =
           code !== undefined &&
@@ -144,7 +164,7 @@ export class Transport {
         dispatcher: this.dispatcher,
         signal: controller.signal,
       });
-      const data = Buffer.from(await res.body.arrayBuffer());
+      const data = await readCapped(res, this.maxResponseBytes, req.api);
       return { status: res.statusCode, headers: res.headers, body: data };
     } catch (error) {
       if (controller.signal.aborted) throw new WeChatTimeoutError(req.api, timeout);

@@ -1,6 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, METHODS, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { inject } from 'light-my-request';
+import { type InjectOptions, inject } from 'light-my-request';
 
 /** A Node request handler: what `robot.callback()` and Koa's `app.callback()` return. */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -24,14 +24,20 @@ export interface DispatchResponse {
   body: Buffer;
 }
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-type InjectMethod = (typeof METHODS)[number];
+// light-my-request accepts every method Node's HTTP parser knows (PROPFIND, MKCOL…), though its
+// types list only seven; the handler, not this layer, decides which methods it answers.
+type InjectMethod = NonNullable<InjectOptions['method']>;
+const NODE_METHODS: ReadonlySet<string> = new Set(METHODS);
+
+/** Whether {@link dispatch} can carry `method` (every method Node's own HTTP server accepts). */
+export function isDispatchable(method: string): boolean {
+  return NODE_METHODS.has(method.toUpperCase());
+}
 
 function injectMethod(method: string): InjectMethod {
   const upper = method.toUpperCase();
-  const found = METHODS.find((m) => m === upper);
-  if (!found) throw new TypeError(`unsupported HTTP method ${method}`);
-  return found;
+  if (!NODE_METHODS.has(upper)) throw new TypeError(`unsupported HTTP method ${method}`);
+  return upper as InjectMethod;
 }
 
 /**

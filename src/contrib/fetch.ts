@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { ZgRoBot } from '../robot.js';
-import { dispatch } from './dispatch.js';
+import { dispatch, isDispatchable } from './dispatch.js';
 
 /** What a runtime may know about a request beyond the `Request` itself. */
 export interface FetchRequestInfo {
@@ -40,6 +40,8 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
 export function fetchHandler(robot: ZgRoBot): FetchHandler {
   const callback = robot.callback();
   return async (request, info = {}) => {
+    // A method Node's HTTP parser does not know cannot reach the pipeline; answer as it would.
+    if (!isDispatchable(request.method)) return methodNotAllowed(request.method);
     const url = new URL(request.url);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
@@ -65,4 +67,9 @@ export function fetchHandler(robot: ZgRoBot): FetchHandler {
       headers: responseHeaders,
     });
   };
+}
+
+function methodNotAllowed(method: string): Response {
+  const body = method === 'HEAD' ? null : 'method not allowed';
+  return new Response(body, { status: 405, headers: { allow: 'GET, POST' } });
 }

@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { XmlParseError } from '../errors.js';
+import { strayMarkedSection } from './markup-sections.js';
 import type { XmlElement } from './types.js';
 
 // Values stay strings (MsgId exceeds 2^53; a nickname of "007" must not become 7). DOCTYPEs are
@@ -25,8 +26,8 @@ const DOCTYPE = /<!DOCTYPE/i;
 /**
  * Parses a WeChat XML body to the element under `<xml>`.
  *
- * @throws {XmlParseError} when the text is not well-formed XML, declares a DOCTYPE, or has no
- * `<xml>` root element.
+ * @throws {XmlParseError} when the text is not well-formed XML, declares a DOCTYPE, has a `<![`
+ * that does not open a CDATA section (`<![XXXXXX[x]]>`), or has no `<xml>` root element.
  *
  * @example
  * ```ts
@@ -35,6 +36,10 @@ const DOCTYPE = /<!DOCTYPE/i;
  */
 export function parseXml(text: string): XmlElement {
   if (DOCTYPE.test(text)) throw new XmlParseError('XML with a DOCTYPE is refused');
+  const stray = strayMarkedSection(text);
+  if (stray !== undefined) {
+    throw new XmlParseError(`malformed XML: "<![" that is not "<![CDATA[" at offset ${stray}`);
+  }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new XmlParseError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);

@@ -18,6 +18,8 @@ export interface HoldSettings {
   lockWait: number;
   /** Where unavailability is reported (rate-limited by the caller). */
   warn: (logger: Logger, message: string) => void;
+  /** The session of a user who has none stored (an empty one), and when the storage is down. */
+  initial?: (() => SessionData) | undefined;
 }
 
 /** A session held for one turn. */
@@ -53,10 +55,10 @@ export async function holdSession(
   if (!isLocking(storage)) {
     try {
       const data = await bounded(storage.get(key), settings.timeout);
-      return plainHold(settings, key, data);
+      return plainHold(settings, key, startOf(settings, data));
     } catch (error) {
       settings.warn(logger, unavailable(key, error));
-      return unavailableHold();
+      return unavailableHold(settings);
     }
   }
 
@@ -71,16 +73,17 @@ export async function holdSession(
       // A slow storage may still grant the lock later: free it then, or the user waits a lease.
       void attempt.then((late) => late.acquired && storage.release(key, owner)).catch(() => {});
       settings.warn(logger, unavailable(key, error));
-      return unavailableHold();
+      return unavailableHold(settings);
     }
-    if (lease.acquired) return lockedHold(settings, storage, key, owner, lease.data);
+    if (lease.acquired)
+      return lockedHold(settings, storage, key, owner, startOf(settings, lease.data));
     const left = giveUp - Date.now();
     if (left <= 0) {
       settings.warn(
         logger,
         `zgrobot: the session of ${key} stayed held by another turn for ${settings.lockWait} ms; going on without it`,
       );
-      return unavailableHold();
+      return unavailableHold(settings);
     }
     // Ask again soon, then less often (up to every 50 ms): turns are short, and the holder
     // frees the lock as soon as its turn ends, long before its lease would run out.
@@ -91,9 +94,16 @@ export async function holdSession(
   }
 }
 
-/** No session this turn: an empty one of its own (the handlers may still change it), not saved. */
-function unavailableHold(): HeldSession {
-  return { data: {}, available: false, finish: async () => {} };
+/** No session this turn: a fresh one of its own (the handlers may still change it), not saved. */
+function unavailableHold(settings: HoldSettings): HeldSession {
+  return { data: startOf(settings, {}), available: false, finish: async () => {} };
+}
+
+/** What the turn starts from: the stored session, or the initial one when none is stored. */
+function startOf(settings: HoldSettings, stored: SessionData): SessionData {
+  if (!settings.initial) return stored;
+  for (const _ in stored) return stored;
+  return settings.initial();
 }
 
 function plainHold(settings: HoldSettings, key: string, data: SessionData): HeldSession {

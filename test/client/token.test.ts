@@ -6,6 +6,7 @@ import {
   type StoredToken,
   type TokenStore,
   WeChatApiError,
+  WeChatTimeoutError,
 } from '../../src/client/index.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 
@@ -75,6 +76,28 @@ describe('single flight', () => {
     expect(api.tokenRequests()).toHaveLength(1);
     expect(ipCalls()).toHaveLength(100);
     expect(new Set(ipCalls().map((r) => r.query.access_token))).toEqual(new Set(['token-slow']));
+  });
+
+  it("a call's { timeout } bounds the token fetch it triggers; the refresh still lands", async () => {
+    api.on('GET', '/cgi-bin/token', async () => {
+      api.validTokens.add('slow-token');
+      return { json: { access_token: 'slow-token', expires_in: 7200 }, delay: 1500 };
+    });
+    const client = makeClient({ timeout: 10_000 });
+    const started = Date.now();
+    const error = await client.getIpList({ timeout: 300 }).catch((e: unknown) => e);
+    const took = Date.now() - started;
+    expect(error).toBeInstanceOf(WeChatTimeoutError);
+    expect(error).toMatchObject({ timeout: 300, api: '/cgi-bin/getcallbackip' });
+    expect(took).toBeGreaterThanOrEqual(250);
+    expect(took).toBeLessThan(1000);
+    expect(ipCalls()).toHaveLength(0);
+    // The refresh goes on: the next call uses its token without asking again.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await expect(client.getIpList({ timeout: 300 })).resolves.toMatchObject({
+      ip_list: ['127.0.0.1'],
+    });
+    expect(api.tokenRequests()).toHaveLength(1);
   });
 
   it('a failed refresh rejects every waiting caller, and the next call tries again', async () => {

@@ -70,6 +70,34 @@ describe('fetchHandler details', () => {
     expect(await head.text()).toBe('');
   });
 
+  it.each(['PROPFIND', 'MKCOL', 'PROPPATCH', 'LOCK', 'SEARCH', 'BREW'])(
+    'answers %s with 405 and Allow: GET, POST (not a 500)',
+    async (method) => {
+      configureExampleRobot();
+      const handle = fetchHandler(robot);
+      const response = await handle(new Request(`http://x/wechat?${signedQuery()}`, { method }));
+      expect(response.status).toBe(405);
+      expect(response.headers.get('allow')).toBe('GET, POST');
+    },
+  );
+
+  it('answers PROPFIND with 405 through a real Hono server too', async () => {
+    configureExampleRobot();
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    });
+    try {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const response = await fetch(`http://127.0.0.1:${port}/wechat?${signedQuery()}`, {
+        method: 'PROPFIND',
+      });
+      expect(response.status).toBe(405);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('passes the client address to the pipeline', async () => {
     configureExampleRobot();
     let seen: string | undefined;

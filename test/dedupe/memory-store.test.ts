@@ -34,4 +34,86 @@ describe('MemoryDedupeStore', () => {
     for (const max of [0, -1, 1.5])
       expect(() => new MemoryDedupeStore({ max })).toThrow(RangeError);
   });
+
+  it('keeps at most maxBytes (2 × key + reply length), dropping the least recently used', async () => {
+    const store = new MemoryDedupeStore({ maxBytes: 10_000 });
+    const reply = 'r'.repeat(1_000); // 2 000 bytes with its key of 1 character: 2 002
+    for (const key of ['a', 'b', 'c', 'd']) {
+      await store.claim(key, 30_000);
+      await store.complete(key, reply, 30_000);
+    }
+    expect(store.bytes).toBe(4 * 2_002);
+    await store.claim('a', 30_000); // touch a: b is now the oldest
+    await store.complete('e', reply, 30_000); // 5 × 2 002 > 10 000: b goes
+    expect(store.size).toBe(4);
+    expect(store.bytes).toBe(4 * 2_002);
+    expect(await store.claim('b', 30_000)).toEqual({ state: 'claimed' });
+    expect(await store.claim('a', 30_000)).toEqual({ state: 'done', body: reply });
+  });
+
+  it('defaults to 32 MiB: 300 replies of 512 KiB are not all kept', async () => {
+    const store = new MemoryDedupeStore();
+    const reply = 'x'.repeat(512 * 1024);
+    for (let i = 0; i < 300; i++) await store.complete(`k${i}`, `${reply}${i}`, 30_000);
+    expect(store.bytes).toBeLessThanOrEqual(32 * 1024 * 1024);
+    expect(store.size).toBe(31); // 31 × ~1 MiB (UTF-16) fit in 32 MiB
+    expect(await store.claim('k299', 30_000)).toMatchObject({ state: 'done' });
+    expect(await store.claim('k0', 30_000)).toEqual({ state: 'claimed' });
+  });
+
+  it('a reply alone past maxBytes still reaches the retries waiting for it, then is dropped', async () => {
+    const store = new MemoryDedupeStore({ maxBytes: 100 });
+    await store.claim('k', 30_000);
+    const waiting = store.wait('k', 5_000);
+    await store.complete('k', 'y'.repeat(200), 30_000);
+    expect(await waiting).toBe('y'.repeat(200));
+    expect(store.size).toBe(0);
+    expect(store.bytes).toBe(0);
+  });
+
+  it('counts bytes back down on release and expiry', async () => {
+    const store = new MemoryDedupeStore();
+    await store.claim('a', 30_000);
+    await store.complete('a', 'xyz', 30_000);
+    await store.claim('b', 100);
+    expect(store.bytes).toBe(2 * 4 + 2 * 1);
+    await store.release('a');
+    expect(store.bytes).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await store.claim('c', 30_000); // sweeps the expired head (b)
+    expect(store.bytes).toBe(2);
+  });
+
+  it('sweeps expired entries without their keys being looked up again', async () => {
+    const store = new MemoryDedupeStore();
+    for (let i = 0; i < 50; i++) await store.complete(`k${i}`, 'reply', 200);
+    expect(store.size).toBe(50);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // idle: only the timer runs
+    expect(store.size).toBe(0);
+    expect(store.bytes).toBe(0);
+  });
+
+  it('sweeps an expired entry stuck behind a live one at the head', async () => {
+    const store = new MemoryDedupeStore();
+    await store.claim('live', 30_000);
+    await store.claim('short', 200);
+    await store.claim('live', 30_000); // live moves to the tail: short is at the head
+    await store.claim('short', 200); // short moves to the tail, behind live, with its old expiry
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(store.size).toBe(1);
+    expect(await store.claim('live', 30_000)).toEqual({ state: 'pending' });
+  });
+
+  it('wakes the waiters of a swept entry with undefined', async () => {
+    const store = new MemoryDedupeStore();
+    await store.claim('k', 150);
+    const started = Date.now();
+    expect(await store.wait('k', 5_000)).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('refuses a maxBytes that is not a positive number', () => {
+    for (const maxBytes of [0, -1, Number.NaN])
+      expect(() => new MemoryDedupeStore({ maxBytes })).toThrow(RangeError);
+  });
 });

@@ -727,6 +727,22 @@ describe('parseMessage: refused input', () => {
     expect((caught as XmlParseError).status).toBe(400);
   });
 
+  it.each([
+    ['an unknown marked section', `<xml>${HEAD('text')}<Content><![XXXXXX[x]]></Content></xml>`],
+    ['a CDATA with a space', `<xml>${HEAD('text')}<Content><![ CDATA[x]]></Content></xml>`],
+    ['a lower-case cdata', `<xml>${HEAD('text')}<Content><![cdata[x]]></Content></xml>`],
+    ['after a CDATA', `<xml>${HEAD('text')}<Content><![CDATA[a]]><![X[b]]></Content></xml>`],
+  ])('a "<![" that is not "<![CDATA[" (%s) → XmlParseError', (_name, xml) => {
+    expect(() => parseMessage(xml)).toThrow(XmlParseError);
+  });
+
+  it('"<![" as text inside a CDATA section or a comment is fine', () => {
+    const message = parseMessage(
+      `<xml>${HEAD('text')}<!-- <![X[ --><Content><![CDATA[a<![X[b]]></Content></xml>`,
+    );
+    expect(message).toMatchObject({ type: 'text', content: 'a<![X[b' });
+  });
+
   it('a root other than <xml> → XmlParseError', () => {
     expect(() => parseMessage('<root><MsgType>text</MsgType></root>')).toThrow(XmlParseError);
   });

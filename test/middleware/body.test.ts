@@ -1,9 +1,14 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import type { Middleware } from 'koa';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_BODY_TIMEOUT } from '../../middleware/body.js';
 import { pipeline } from '../../middleware/pipeline.js';
 import { Router } from '../../middleware/routes.js';
 import { silentLogger } from '../../src/logger.js';
+import { ZgRoBot } from '../../src/robot.js';
 import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import { appOf, botApp, expectNoStackTrace, readReply } from './helpers.js';
 
@@ -123,5 +128,88 @@ describe('the request body', () => {
     );
     const res = await request(app.callback()).post(`/?${signedQuery()}`).send(textXml('abc'));
     expect(res.status).toBe(413);
+  });
+});
+
+describe('the body timeout (bodyTimeout)', () => {
+  /** robot.callback() in a plain node:http server of the user's, with Node's lax defaults. */
+  async function userServer(bodyTimeout?: number) {
+    const robot = new ZgRoBot({
+      token: TOKEN,
+      sessionStorage: false,
+      logger: silentLogger,
+      ...(bodyTimeout === undefined ? {} : { bodyTimeout }),
+    });
+    robot.text((ctx) => ctx.wechat.message.content);
+    const server = createServer(robot.callback());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return { robot, server, port: (server.address() as AddressInfo).port };
+  }
+
+  /** Sends headers and the start of a body, then a byte every 100 ms; the answer and close time. */
+  function trickle(port: number) {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+    });
+    socket.on('error', () => {});
+    const timer = setInterval(() => socket.writable && socket.write('x'), 100);
+    socket.write(
+      `POST /?${signedQuery()} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000\r\n\r\n<xml>`,
+    );
+    const started = Date.now();
+    return new Promise<{ answer: string; after: number }>((resolve) =>
+      socket.on('close', () => {
+        clearInterval(timer);
+        resolve({ answer, after: Date.now() - started });
+      }),
+    );
+  }
+
+  it('a body still trickling in after bodyTimeout → 408, and the connection is dropped', async () => {
+    const { server, port } = await userServer(500);
+    try {
+      const { answer, after } = await trickle(port);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expectNoStackTrace(answer);
+      expect(after).toBeGreaterThanOrEqual(450);
+      expect(after).toBeLessThan(2_000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('a body that arrives in time is answered as usual', async () => {
+    const { server, port } = await userServer(500);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/?${signedQuery()}`, {
+        method: 'POST',
+        body: textXml('on time'),
+      });
+      expect(res.status).toBe(200);
+      expect(readReply(await res.text()).Content).toBe('on time');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('defaults to 10 s; pipeline() takes it too', async () => {
+    expect(DEFAULT_BODY_TIMEOUT).toBe(10_000);
+    expect(new ZgRoBot({ token: TOKEN, logger: silentLogger }).config.bodyTimeout).toBe(10_000);
+    const server = createServer(botApp({ routes: echo(), bodyTimeout: 300 }).callback());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { answer, after } = await trickle((server.address() as AddressInfo).port);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(after).toBeLessThan(1_500);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

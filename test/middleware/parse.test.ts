@@ -44,6 +44,25 @@ describe('parse()', () => {
     }
   });
 
+  it('in the pipeline, a marked section other than CDATA → 400 and the handlers never run', async () => {
+    let ran = 0;
+    const app = botApp({
+      routes: new Router().text(() => {
+        ran++;
+        return 'ran';
+      }),
+    });
+    const body = textXml('placeholder').replace(
+      /<Content>.*<\/Content>/,
+      '<Content><![XXXXXX[x]]></Content>',
+    );
+    expect(body).toContain('<![XXXXXX[x]]>');
+    const res = await request(app.callback()).post(`/?${signedQuery()}`).type('xml').send(body);
+    expect(res.status).toBe(400);
+    expectNoStackTrace(res.text);
+    expect(ran).toBe(0);
+  });
+
   it("in the pipeline, the user's own middleware sees the parsed message before the router", async () => {
     const seen: string[] = [];
     const app = botApp({

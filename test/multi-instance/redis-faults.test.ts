@@ -84,13 +84,13 @@ describe('Redis (sessions and dedup) going down and coming back', () => {
     expect(await ask(text('up again'))).toBe('up again: count 2');
   });
 
-  it('still answers while Redis is down: empty session, no dedup, warnings, no crash', async () => {
+  it('still answers while Redis is down: empty session, dedup in memory, warnings, no crash', async () => {
     await server.stop();
     const before = runs;
     const xml = text('down');
     expect(await ask(xml)).toBe('down: count 1'); // an empty session
-    expect(await ask(xml)).toBe('down: count 1'); // a retry runs again: no dedup without Redis
-    expect(runs).toBe(before + 2);
+    expect(await ask(xml)).toBe('down: count 1'); // a retry: caught by this process's memory
+    expect(runs).toBe(before + 1);
     const warnings = logger.text('warn');
     expect(warnings).toMatch(/dedupe store failed/);
     expect(warnings).toMatch(/session storage unavailable/);
@@ -112,9 +112,9 @@ describe('Redis (sessions and dedup) going down and coming back', () => {
     try {
       const started = Date.now();
       expect(await ask(text('frozen'))).toBe('frozen: count 1');
-      // Bounded by the store and session timeouts, well inside WeChat's 5 s.
-      expect(Date.now() - started).toBeLessThan(4_500);
-      expect(logger.text('warn')).toMatch(/no answer within/);
+      // Bounded by the turn's reply deadline (4.5 s), inside WeChat's 5 s. (The warnings of the
+      // stores are rate-limited: the previous test logged them moments ago.)
+      expect(Date.now() - started).toBeLessThan(4_900);
     } finally {
       server.process?.kill('SIGCONT');
     }
@@ -132,7 +132,7 @@ describe('Redis (sessions and dedup) going down and coming back', () => {
 });
 
 describe('Redis never reachable (a closed port)', () => {
-  it('answers every message, warning, without dedup or sessions', async () => {
+  it('answers every message, warning, without sessions, deduped in memory', async () => {
     const closed = await freePort();
     const dead = new Redis({
       host: '127.0.0.1',
@@ -163,7 +163,7 @@ describe('Redis never reachable (a closed port)', () => {
         const res = await deadBot.post(xml);
         expect(replyText(res.text)).toBe('still here 0');
       }
-      expect(deadRuns).toBe(2);
+      expect(deadRuns).toBe(1); // the retry was caught by this process's memory
       expect(deadLogger.text('warn')).toMatch(/dedupe store failed/);
       expect(deadLogger.text('warn')).toMatch(/session storage unavailable/);
     } finally {

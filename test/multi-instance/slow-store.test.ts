@@ -75,7 +75,8 @@ describe('a slow store', () => {
       answers.push({ ms: Date.now() - started, text });
       await sleep(Math.max(0, 2_000 - (Date.now() - started)));
     }
-    for (const answer of answers) expect(answer.ms).toBeLessThan(REPLY_TIMEOUT + 700);
+    // Each try is answered by its deadline (1 s; slack for a loaded machine), before the next try.
+    for (const answer of answers) expect(answer.ms).toBeLessThan(1_900);
     // Delivered exactly once: as the passive reply of a later try, or pushed as a 客服 message.
     const passive = answers.filter((a) => replyText(a.text) === '你说的是 慢').length;
     await waitFor(() => passive + api.requestsTo(SEND).length >= 1, 15_000, 'the reply delivered');

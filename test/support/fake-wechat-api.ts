@@ -66,6 +66,11 @@ export interface FakeReply {
   delay?: number;
   /** Drop the connection without answering. */
   destroy?: boolean;
+  /**
+   * Stream this many filler bytes (`x`), chunked, with backpressure and one reused buffer: a body
+   * of any size without allocating it. Stops when the client hangs up.
+   */
+  streamBytes?: number;
 }
 
 /** Answers one request. */
@@ -161,6 +166,11 @@ async function answer(res: ServerResponse, reply: FakeReply): Promise<void> {
     return;
   }
   const headers: Record<string, string> = { ...reply.headers };
+  if (reply.streamBytes !== undefined) {
+    res.writeHead(reply.status ?? 200, headers);
+    await streamFiller(res, reply.streamBytes);
+    return;
+  }
   let body: string | Buffer = '';
   if (reply.body !== undefined) {
     body = reply.body;
@@ -170,6 +180,28 @@ async function answer(res: ServerResponse, reply: FakeReply): Promise<void> {
   }
   res.writeHead(reply.status ?? 200, headers);
   res.end(body);
+}
+
+const FILLER = Buffer.alloc(64 * 1024, 'x');
+
+async function streamFiller(res: ServerResponse, bytes: number): Promise<void> {
+  let left = bytes;
+  while (left > 0 && !res.destroyed) {
+    const chunk = left >= FILLER.length ? FILLER : FILLER.subarray(0, left);
+    left -= chunk.length;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  if (!res.destroyed) res.end();
 }
 
 /**

@@ -1,0 +1,14 @@
+import { WeChatTimeoutError } from './errors.js';
+
+/**
+ * `work`, or a {@link WeChatTimeoutError} naming `api` once `timeout` ms have passed. The work
+ * itself goes on (a token refresh another caller shares, or that the next call will use).
+ */
+export function within<T>(work: Promise<T>, timeout: number, api: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WeChatTimeoutError(api, timeout)), timeout);
+    timer.unref();
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
