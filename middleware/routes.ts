@@ -24,7 +24,11 @@ export type Handler<M = AnyMessage, S extends object = SessionData> = (
   ctx: WechatContext<M, S>,
 ) => ReplyValue | Promise<ReplyValue>;
 
-/** A `filter` rule: a string matches text equal to it; a RegExp matches as `RegExp#exec`. */
+/**
+ * A `filter` rule: a string matches text equal to it; a RegExp matches as `RegExp#exec`, that is
+ * anywhere in the text (the seed's `re.match` only matches at the start). For the seed's
+ * behaviour add the sticky flag, `/…/y` (matched at index 0 only), or anchor with `^`.
+ */
 export type FilterRule = string | RegExp;
 
 /**
@@ -108,9 +112,15 @@ export class Router<S extends object = SessionData> {
    * A text handler that runs only when the text matches one of the rules: a string matches when
    * equal, a RegExp when `exec` finds it (its match is then in `ctx.wechat.match`).
    *
+   * Unlike the seed's `re.match`, a RegExp matches anywhere in the text: `/bb/` matches `'abb'`.
+   * To match only at the start, as the seed does, give it the sticky flag (`/bb/y`: index 0
+   * only, whatever the pattern, even `/a|b/y`) or anchor it (`/^bb/`; mind that `^` with the `m`
+   * flag also matches after each newline). The `g` flag is ignored: no state between messages.
+   *
    * @example
    * ```ts
    * routes.filter(/(.*?)e(.*?)/, 'f', (ctx) => ctx.wechat.match ? `正文为 ${ctx.wechat.match[1]}e${ctx.wechat.match[2]}` : '正文为 f');
+   * routes.filter(/天气|weather/y, () => '…'); // only text that starts with 天气 or weather
    * ```
    */
   filter(...args: [...rules: FilterRule[], handler: Handler<TextMessage, S>]): this {
@@ -120,12 +130,17 @@ export class Router<S extends object = SessionData> {
     return this.addFilter(handler, args.slice(0, -1) as FilterRule[]);
   }
 
-  /** The seed's `add_filter(func, rules)`. @throws {TypeError} for an empty or invalid rule list. */
+  /**
+   * The seed's `add_filter(func, rules)`; rules as in {@link Router.filter} (a RegExp matches
+   * anywhere unless sticky `/…/y` or anchored `/^…/`; the seed's `re.match` anchors at the start).
+   * @throws {TypeError} for an empty or invalid rule list.
+   */
   addFilter(handler: Handler<TextMessage, S>, rules: readonly FilterRule[]): this {
     if (rules.length === 0) throw new TypeError('a filter needs at least one rule');
     const compiled = rules.map((rule) => {
       if (typeof rule === 'string') return rule;
-      if (rule instanceof RegExp) return new RegExp(rule.source, rule.flags.replace(/[gy]/g, ''));
+      // A copy, without `g`: the caller's RegExp is not touched and keeps no state here.
+      if (rule instanceof RegExp) return new RegExp(rule.source, rule.flags.replace(/g/g, ''));
       throw new TypeError(`a filter rule must be a string or a RegExp, got ${typeof rule}`);
     });
     return this.on('text', (ctx) => {
@@ -136,6 +151,8 @@ export class Router<S extends object = SessionData> {
           ctx.wechat.match = undefined;
           return handler(ctx);
         }
+        // Sticky rules match at lastIndex, which a previous match moved: always from the start.
+        rule.lastIndex = 0;
         const match = rule.exec(content);
         if (match) {
           ctx.wechat.match = match;

@@ -75,7 +75,7 @@ export interface ConfigValues extends ServerLimits {
 }
 
 /** The seed's key for each setting (`config['HOST']`) and ours. */
-const SEED_KEYS: Record<string, keyof ConfigValues> = {
+const SEED_KEYS = {
   TOKEN: 'token',
   SERVER: 'server',
   HOST: 'host',
@@ -98,8 +98,18 @@ const SEED_KEYS: Record<string, keyof ConfigValues> = {
   DEDUPE: 'dedupe',
   LATE_REPLY: 'lateReply',
   FINAL_DEADLINE: 'finalDeadline',
-};
+} as const satisfies Record<string, keyof ConfigValues>;
+type SeedKey = keyof typeof SEED_KEYS;
 const KEYS = new Set<string>(Object.values(SEED_KEYS));
+
+/**
+ * The seed's upper-case names as aliases of ours: `config.HOST` is `config.host`, typed alike.
+ * Writing one validates the value as {@link Config.fromObject} does.
+ */
+export type SeedConfigValues = { [K in SeedKey]: ConfigValues[(typeof SEED_KEYS)[K]] };
+
+const seedKeyOf = (name: string): keyof ConfigValues | undefined =>
+  Object.hasOwn(SEED_KEYS, name) ? SEED_KEYS[name as SeedKey] : undefined;
 
 /** The defaults of the seed's §11.1, plus ours. */
 export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
@@ -128,7 +138,10 @@ export type ConfigInput = Partial<ConfigValues> & Record<string, unknown>;
 
 /**
  * A robot's configuration: the seed's `Config`, with our names (`host`, `appId`, …) as typed
- * properties and the seed's (`HOST`, `APP_ID`, …) accepted by {@link Config.fromObject}.
+ * properties. The seed's names (`HOST`, `APP_ID`, …) are aliases of them, read and written
+ * directly (`config['HOST'] = '0.0.0.0'`, validated like {@link Config.fromObject}) and accepted
+ * by `fromObject`. A `new Config()` is not extensible: assigning a misspelt name (`config.HOTS`)
+ * throws a `TypeError` instead of vanishing.
  *
  * @example
  * ```ts
@@ -136,8 +149,10 @@ export type ConfigInput = Partial<ConfigValues> & Record<string, unknown>;
  * const robot = new ZgRoBot({ config, token: 'token from init' });
  * robot.config.token; // 'token from config!': a passed config wins
  * robot.config.update({ host: '0.0.0.0', port: 80 });
+ * robot.config['PORT'] = 80; // the seed's way; same as robot.config.port = 80
  * ```
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the seed-key accessors are defined on the prototype in the static block below.
 export class Config implements ConfigValues {
   token: string | undefined = DEFAULT_CONFIG.token;
   server: string = DEFAULT_CONFIG.server;
@@ -162,8 +177,29 @@ export class Config implements ConfigValues {
   finalDeadline: number = DEFAULT_CONFIG.finalDeadline;
   #encodingAESKey: string | undefined;
 
+  // One accessor per seed key on the prototype: no per-read cost (a Proxy would have one), and
+  // inside the class body so the setter can reach #set's validation.
+  static {
+    for (const [seedName, key] of Object.entries(SEED_KEYS) as [SeedKey, keyof ConfigValues][]) {
+      Object.defineProperty(Config.prototype, seedName, {
+        get(this: Config) {
+          return this[key];
+        },
+        set(this: Config, value: unknown) {
+          // `undefined` restores the default (fromObject skips it; #set would read it as text).
+          if (value === undefined) Object.assign(this, { [key]: DEFAULT_CONFIG[key] });
+          else this.#set(key, value);
+        },
+        enumerable: false,
+        configurable: true,
+      });
+    }
+  }
+
   constructor(values: ConfigInput = {}) {
     this.fromObject(values);
+    // A typo'd key would otherwise become a new property nobody reads; subclasses may add fields.
+    if (new.target === Config) Object.preventExtensions(this);
   }
 
   /** Safe mode's key. Setting a malformed one throws `InvalidEncodingAESKeyError` at once. */
@@ -186,7 +222,7 @@ export class Config implements ConfigValues {
    */
   fromObject(values: ConfigInput | object): this {
     for (const [name, value] of Object.entries(values)) {
-      const key = SEED_KEYS[name] ?? (KEYS.has(name) ? (name as keyof ConfigValues) : undefined);
+      const key = seedKeyOf(name) ?? (KEYS.has(name) ? (name as keyof ConfigValues) : undefined);
       if (key !== undefined && value !== undefined) this.#set(key, value);
     }
     return this;
@@ -217,7 +253,7 @@ export class Config implements ConfigValues {
    */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     const config = new Config();
-    for (const [seedName, key] of Object.entries(SEED_KEYS)) {
+    for (const [seedName, key] of Object.entries(SEED_KEYS) as [SeedKey, keyof ConfigValues][]) {
       const value = env[`ZGROBOT_${seedName}`];
       if (value === undefined || value === '') continue;
       if (key === 'sessionStorage' || key === 'dedupe' || key === 'nonceStore') {
@@ -335,6 +371,9 @@ export class Config implements ConfigValues {
     }
   }
 }
+
+// The seed's names, typed as ours (`config.PORT: number`); defined in Config's static block.
+export interface Config extends SeedConfigValues {}
 
 function isStorage(value: unknown): value is SessionStorage {
   const candidate = value as Partial<SessionStorage> | null;

@@ -121,6 +121,116 @@ describe('Config.fromObject', () => {
   });
 });
 
+describe("the seed's keys read and written directly (config['HOST'])", () => {
+  // Written out here rather than imported, so a renamed key in src/config.ts shows up as a failure.
+  const PAIRS: [seed: string, ours: string, value: unknown][] = [
+    ['TOKEN', 'token', 't'],
+    ['SERVER', 'server', 'tornado'],
+    ['HOST', 'host', '0.0.0.0'],
+    ['PORT', 'port', 8899],
+    ['SESSION_STORAGE', 'sessionStorage', false],
+    ['APP_ID', 'appId', 'wx1'],
+    ['APP_SECRET', 'appSecret', 's'],
+    ['ENCODING_AES_KEY', 'encodingAESKey', AES_KEY],
+    ['ENCRYPT_MODE', 'encryptMode', 'compatible'],
+    ['TIMESTAMP_WINDOW', 'timestampWindow', 60],
+    ['NONCE_STORE', 'nonceStore', false],
+    ['REPLY_TIMEOUT', 'replyTimeout', 1000],
+    ['BODY_LIMIT', 'bodyLimit', 2048],
+    ['BODY_TIMEOUT', 'bodyTimeout', 5000],
+    ['HEADERS_TIMEOUT', 'headersTimeout', 5000],
+    ['REQUEST_TIMEOUT', 'requestTimeout', 6000],
+    ['KEEP_ALIVE_TIMEOUT', 'keepAliveTimeout', 1000],
+    ['CONNECTIONS_CHECKING_INTERVAL', 'connectionsCheckingInterval', 500],
+    ['MAX_CONNECTIONS', 'maxConnections', 10],
+    ['DEDUPE', 'dedupe', false],
+    ['LATE_REPLY', 'lateReply', 'drop'],
+    ['FINAL_DEADLINE', 'finalDeadline', 20_000],
+  ];
+
+  it.each(PAIRS)("config['%s'] = x sets config.%s, and reads it back", (seed, ours, value) => {
+    const config = new Config();
+    const loose = config as unknown as Record<string, unknown>;
+    loose[seed] = value;
+    expect(loose[ours]).toEqual(value);
+    expect(loose[seed]).toEqual(value);
+  });
+
+  it("the seed's own lines (§2, §5.6): HOST, PORT, APP_ID, SESSION_STORAGE", () => {
+    const config = new Config();
+    config.HOST = '0.0.0.0';
+    config.PORT = 80;
+    config.APP_ID = '你的 AppID';
+    const storage = new MemoryStorage();
+    config.SESSION_STORAGE = storage;
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 80, appId: '你的 AppID' });
+    expect(config.sessionStorage).toBe(storage);
+    config.host = '127.0.0.1';
+    expect(config.HOST).toBe('127.0.0.1');
+  });
+
+  it('a written value is validated as fromObject validates it, with the same error', () => {
+    const config = new Config();
+    const loose = config as unknown as Record<string, unknown>;
+    const viaFromObject = (() => {
+      try {
+        new Config().fromObject({ replyTimeout: 'abc' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(viaFromObject).toBeInstanceOf(TypeError);
+    expect(() => {
+      loose.REPLY_TIMEOUT = 'abc';
+    }).toThrow(viaFromObject as TypeError);
+    expect(() => {
+      loose.PORT = 'eighty';
+    }).toThrow(TypeError);
+    expect(() => {
+      loose.SESSION_STORAGE = 'sqlite';
+    }).toThrow(TypeError);
+    expect(() => {
+      config.ENCODING_AES_KEY = 'too short';
+    }).toThrow(InvalidEncodingAESKeyError);
+    expect(config.replyTimeout).toBe(4500);
+    // Strings are converted as fromObject converts them (a seed config file may hold '80').
+    loose.PORT = '80';
+    expect(config.port).toBe(80);
+  });
+
+  it('undefined restores the default', () => {
+    const config = new Config({ host: '0.0.0.0', port: 80, token: 't' });
+    const loose = config as unknown as Record<string, unknown>;
+    loose.HOST = undefined;
+    loose.PORT = undefined;
+    config.TOKEN = undefined;
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8888, token: undefined });
+  });
+
+  it('the aliases are not own properties: keys, JSON and toMatchObject see our names only', () => {
+    const config = new Config({ HOST: '0.0.0.0' });
+    expect(Object.keys(config)).not.toContain('HOST');
+    expect(Object.keys(config.toJSON())).not.toContain('HOST');
+    expect(JSON.stringify(config)).toContain('"host":"0.0.0.0"');
+  });
+
+  it('a misspelt key throws instead of vanishing; a subclass may still add fields', () => {
+    const config = new Config();
+    expect(() => {
+      (config as unknown as Record<string, unknown>).HOTS = '0.0.0.0';
+    }).toThrow(TypeError);
+    expect(config.host).toBe('127.0.0.1');
+    class MyConfig extends Config {
+      extra = 1;
+    }
+    expect(new MyConfig({ PORT: 81 })).toMatchObject({ extra: 1, port: 81, PORT: 81 });
+  });
+
+  it("fromObject still ignores keys it does not know (the seed's from_object)", () => {
+    expect(() => new Config().fromObject({ HOTS: 'x', lower: 1 })).not.toThrow();
+  });
+});
+
 describe('Config.fromEnv', () => {
   it('reads ZGROBOT_* variables', () => {
     const config = Config.fromEnv({

@@ -278,6 +278,9 @@ export const MESSAGE_KINDS = {
     event: 'card_pay_order',
     method: 'cardPayOrder',
     fields: {
+      // The seed's CardPayOrderEvent has card_id and user_card_code; WeChat may leave them out.
+      cardId: opt(str('CardId')),
+      userCardCode: opt(str('UserCardCode')),
       orderId: str('OrderId'),
       status: opt(str('Status')),
       createOrderTime: opt(int('CreateOrderTime')),

@@ -1,6 +1,13 @@
 import type { AnyMessage } from '../messages/types.js';
 import { isReplyObject } from './kinds.js';
-import { Article, ArticlesReply, MusicReply, type Reply, TextReply } from './replies.js';
+import {
+  Article,
+  ArticlesReply,
+  type MAX_ARTICLES,
+  MusicReply,
+  type Reply,
+  TextReply,
+} from './replies.js';
 
 /** `[title, description, img, url]`: one article, in the seed's list shorthand. */
 export type ArticleTuple = readonly [title: string, description: string, img: string, url: string];
@@ -11,12 +18,13 @@ export type MusicTuple =
 
 /**
  * Everything a handler may return. `undefined`, `null`, `''` and `[]` mean "no reply here":
- * the router tries the next handler.
+ * the router tries the next handler. A list of articles (`[new Article({…}), …]` or the seed's
+ * `[[title, description, img, url], …]`, up to {@link MAX_ARTICLES}) is a news reply.
  */
 export type ReplyValue =
   | string
   | Reply
-  | readonly ArticleTuple[]
+  | readonly (Article | ArticleTuple)[]
   | MusicTuple
   | null
   | undefined
@@ -32,10 +40,11 @@ export function isReply(value: unknown): boolean {
 
 /**
  * Turns what a handler returned into a {@link Reply} addressed to `message`'s sender, following
- * the seed: a string is a text reply; a list of 4-item lists is a news reply; a list of 3 or 4
- * strings is a music reply. Returns `undefined` for "no reply".
+ * the seed: a string is a text reply; a list of 4-item lists or of {@link Article}s (or both) is
+ * a news reply; a list of 3 or 4 strings is a music reply. Returns `undefined` for "no reply".
  *
  * @throws {TypeError} for a value that is none of these.
+ * @throws {RangeError} for more than {@link MAX_ARTICLES} articles, as `ArticlesReply` does.
  */
 export function coerceReply(
   value: unknown,
@@ -57,17 +66,17 @@ export function coerceReply(
     // from an untyped (JSON-fed) handler used to pass here and then crash renderReply() with a
     // TypeError outside this function, which escaped the render stage's "not a reply" handling
     // (and lost the session). Found by test/fuzz/http.test.ts.
-    if (
-      value.every(
-        (item) =>
-          Array.isArray(item) &&
-          item.length === 4 &&
-          item.every((part) => typeof part === 'string'),
-      )
-    ) {
-      const articles = (value as ArticleTuple[]).map(
-        ([title, description, img, url]) => new Article({ title, description, img, url }),
-      );
+    // The same holds for Articles (an untyped handler may build one with a number in it), and an
+    // Article-shaped plain object passes too: the type `Article` is structural, so it type-checks.
+    if (value.every((item) => isArticleLike(item) || isArticleTuple(item))) {
+      const articles = (value as (Article | ArticleTuple)[]).map((item) => {
+        if (item instanceof Article) return item;
+        if (isArticleTuple(item)) {
+          const [title, description, img, url] = item;
+          return new Article({ title, description, img, url });
+        }
+        return new Article(item);
+      });
       return new ArticlesReply({ message, articles });
     }
     if (
@@ -79,6 +88,16 @@ export function coerceReply(
     }
   }
   throw new TypeError(`a handler returned a value that is not a reply: ${describe(value)}`);
+}
+
+function isArticleLike(item: unknown): item is Article {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+  const { title, description, img, url } = item as Partial<Record<keyof Article, unknown>>;
+  return [title, description, img, url].every((part) => typeof part === 'string');
+}
+
+function isArticleTuple(item: unknown): item is ArticleTuple {
+  return Array.isArray(item) && item.length === 4 && item.every((part) => typeof part === 'string');
 }
 
 function describe(value: unknown): string {

@@ -653,6 +653,27 @@ describe('parseMessage: events', () => {
     });
   });
 
+  it("card_pay_order: the seed's card_id and user_card_code, and without them", () => {
+    const message = parseMessage(
+      event(
+        'card_pay_order',
+        '<CardId><![CDATA[pFS7Fjg8kV1IdDz01r4SQwMkuCKc]]></CardId>' +
+          '<UserCardCode><![CDATA[12312312]]></UserCardCode>' +
+          '<OrderId><![CDATA[404091456]]></OrderId>',
+      ),
+    );
+    expect(message).toMatchObject({
+      type: 'card_pay_order_event',
+      cardId: 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc',
+      userCardCode: '12312312',
+      orderId: '404091456',
+    });
+    const bare = parseMessage(event('card_pay_order', '<OrderId>1</OrderId>'));
+    if (bare.type !== 'card_pay_order_event') throw new Error(bare.type);
+    expect(bare.cardId).toBeUndefined();
+    expect(bare.userCardCode).toBeUndefined();
+  });
+
   it('unknown Event → unknown_event, raw and fields kept', () => {
     const xml = event('weapp_audit_success', '<SuccTime>1535442403</SuccTime>');
     const message = parseMessage(xml);

@@ -5,7 +5,7 @@ import { type Handler, Router } from '../../middleware/routes.js';
 import { verify } from '../../middleware/verify.js';
 import { silentLogger } from '../../src/logger.js';
 import { MESSAGE_KINDS, MESSAGE_TYPES, type MessageType } from '../../src/messages/kinds.js';
-import { TextReply } from '../../src/replies/replies.js';
+import { Article, MAX_ARTICLES, TextReply } from '../../src/replies/replies.js';
 import { eventXml, messageXml, signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import {
   appOf,
@@ -175,6 +175,32 @@ describe('Router: order and semantics', () => {
     expect(later).toBe(0);
   });
 
+  it('a list of Articles → a news reply; more than the limit → logged, success', async () => {
+    const logger = recordingLogger();
+    const routes = new Router()
+      .filter('many', () =>
+        Array.from({ length: MAX_ARTICLES + 1 }, (_, i) => new Article({ title: `a${i}` })),
+      )
+      .text(() => [
+        new Article({ title: 'ZgRoBot', description: '微信机器人框架', img: 'i', url: 'u' }),
+        new Article({ title: 'whtsky', url: 'http://whouz.com/' }),
+      ]);
+    const app = botApp({ routes, logger });
+    const news = readReply((await post(app, textXml('news'))).text);
+    expect(news).toMatchObject({
+      MsgType: 'news',
+      ToUserName: 'user_openid',
+      FromUserName: 'gh_account',
+      ArticleCount: '2',
+    });
+    expect(JSON.stringify(news.Articles)).toMatch(/ZgRoBot.*微信机器人框架.*whtsky/);
+    const many = await post(app, textXml('many'));
+    expect(many.status).toBe(200);
+    expect(many.text).toBe('success');
+    expect(logger.text('error')).toMatch(/cannot render the reply/);
+    expect(logger.entries.find((e) => e.level === 'error')?.args[0]).toBeInstanceOf(RangeError);
+  });
+
   it('a handler value that is not a reply → success (never a 500)', async () => {
     const routes = new Router().text(() => ({ weird: true }) as never);
     const res = await post(botApp({ routes }), textXml('x'));
@@ -229,6 +255,44 @@ describe('Router: filter, keyClick, on, addFilter', () => {
     const routes = new Router().filter(/hello/g, () => 'hi').text(() => 'miss');
     const app = botApp({ routes });
     for (let i = 0; i < 3; i++) expect(await say(app, 'hello hello')).toBe('hi');
+  });
+
+  it('a RegExp matches anywhere, unlike re.match; /^…/ anchors at the start', async () => {
+    const routes = new Router()
+      .filter(/^bb/, () => 'anchored')
+      .filter(/bb/, () => 'anywhere')
+      .text(() => 'miss');
+    const app = botApp({ routes });
+    expect(await say(app, 'bbx')).toBe('anchored');
+    expect(await say(app, 'abb')).toBe('anywhere');
+  });
+
+  it("a sticky /…/y rule matches only at the start, as the seed's re.match", async () => {
+    const routes = new Router()
+      .filter(/天气|weather/y, (ctx) => `start ${ctx.wechat.match?.[0]}`)
+      .filter(/(.*?)e(.*)/y, (ctx) => `e at ${ctx.wechat.match?.index}`)
+      .text(() => 'miss');
+    const app = botApp({ routes });
+    expect(await say(app, 'weather today')).toBe('start weather');
+    expect(await say(app, '天气 北京')).toBe('start 天气');
+    // /天气|weather/ would match both of these anywhere; /^天气|weather/ the second one.
+    expect(await say(app, '北京天气')).toBe('miss');
+    expect(await say(app, 'the weather')).toBe('e at 0');
+    expect(await say(app, 'xyz')).toBe('miss');
+    // A match moves a sticky RegExp's lastIndex; the next message still starts from 0.
+    for (let i = 0; i < 3; i++) expect(await say(app, 'weather')).toBe('start weather');
+  });
+
+  it('a sticky rule given with /g too, and shared between filters, keeps no state', async () => {
+    const rule = /hi/gy;
+    const routes = new Router()
+      .filter(rule, () => 'hi')
+      .addFilter(() => 'never', [rule])
+      .text(() => 'miss');
+    const app = botApp({ routes });
+    for (let i = 0; i < 3; i++) expect(await say(app, 'hi hi')).toBe('hi');
+    expect(await say(app, 'oh hi')).toBe('miss');
+    expect(rule.lastIndex).toBe(0);
   });
 
   it('filter handlers run among text handlers, in registration order', async () => {
@@ -319,6 +383,23 @@ describe('Router: filter, keyClick, on, addFilter', () => {
     expect((await post(app, textXml('x'))).text).toBe('success');
     routes.text(() => 'new');
     expect(await say(app, 'x')).toBe('new');
+  });
+});
+
+describe('card events through the pipeline', () => {
+  it('cardPayOrder(fn) sees cardId and userCardCode', async () => {
+    const routes = new Router().cardPayOrder((ctx) => {
+      const { cardId, userCardCode, orderId } = ctx.wechat.message;
+      return `${cardId}|${userCardCode}|${orderId}`;
+    });
+    const xml = eventXml('card_pay_order', {
+      CardId: 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc',
+      UserCardCode: '12312312',
+      OrderId: '404091456',
+    });
+    expect(replyText((await post(botApp({ routes }), xml)).text)).toBe(
+      'pFS7Fjg8kV1IdDz01r4SQwMkuCKc|12312312|404091456',
+    );
   });
 });
 

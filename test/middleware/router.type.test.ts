@@ -3,6 +3,7 @@ import { Router } from '../../middleware/routes.js';
 import type { WechatContext } from '../../middleware/state.js';
 import type {
   AnyMessage,
+  CardPayOrderEvent,
   ClickEvent,
   LocationEvent,
   LocationMessage,
@@ -66,6 +67,11 @@ describe('Router narrows ctx.wechat.message per route', () => {
       .userGetCard((ctx) => {
         expectTypeOf(ctx.wechat.message).toEqualTypeOf<UserGetCardEvent>();
         expectTypeOf(ctx.wechat.message.isGiveByFriend).toEqualTypeOf<number | undefined>();
+      })
+      .cardPayOrder((ctx) => {
+        expectTypeOf(ctx.wechat.message).toEqualTypeOf<CardPayOrderEvent>();
+        expectTypeOf(ctx.wechat.message.cardId).toEqualTypeOf<string | undefined>();
+        expectTypeOf(ctx.wechat.message.userCardCode).toEqualTypeOf<string | undefined>();
       })
       .unknownEvent((ctx) => {
         expectTypeOf(ctx.wechat.message).toEqualTypeOf<UnknownEvent>();

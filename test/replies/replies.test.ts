@@ -243,6 +243,49 @@ describe('coercions (the seed)', () => {
     expect(roundTrip(news)).toMatchObject({ MsgType: 'news', ArticleCount: '2' });
   });
 
+  it('a list of Article objects → ArticlesReply holding those articles', () => {
+    const first = new Article({
+      title: 'ZgRoBot',
+      description: '微信机器人框架',
+      img: 'i',
+      url: 'u',
+    });
+    const second = new Article({ title: 'second' });
+    const reply = coerceReply([first, second], message);
+    expect(reply).toBeInstanceOf(ArticlesReply);
+    expect((reply as ArticlesReply).articles).toEqual([first, second]);
+    expect((reply as ArticlesReply).articles[0]).toBe(first);
+    expect(reply).toMatchObject({ source: 'gh_account', target: 'user_openid' });
+    expect(roundTrip(reply as ArticlesReply)).toMatchObject({
+      MsgType: 'news',
+      ArticleCount: '2',
+      Articles: { item: [{ Title: 'ZgRoBot', Url: 'u' }, { Title: 'second' }] },
+    });
+  });
+
+  it('Articles, Article-shaped objects and 4-string lists mixed → one ArticlesReply, in order', () => {
+    const reply = coerceReply(
+      [
+        new Article({ title: 'obj' }),
+        { title: 'shaped', description: 'd', img: 'i', url: 'u' },
+        ['list', 'd', 'i', 'u'],
+      ],
+      message,
+    );
+    const articles = (reply as ArticlesReply).articles;
+    expect(articles.map((a) => a.title)).toEqual(['obj', 'shaped', 'list']);
+    expect(articles.every((a) => a instanceof Article)).toBe(true);
+  });
+
+  it(`${MAX_ARTICLES} Articles are a reply; one more → RangeError, as addArticle`, () => {
+    const articles = (n: number) =>
+      Array.from({ length: n }, (_, i) => new Article({ title: `a${i}` }));
+    expect((coerceReply(articles(MAX_ARTICLES), message) as ArticlesReply).articles).toHaveLength(
+      MAX_ARTICLES,
+    );
+    expect(() => coerceReply(articles(MAX_ARTICLES + 1), message)).toThrow(RangeError);
+  });
+
   it('a 4-item list → MusicReply with its HQ URL', () => {
     const reply = coerceReply(['title', 'description', 'music_url', 'hq_music_url'], message);
     expect(reply).toBeInstanceOf(MusicReply);
@@ -291,6 +334,10 @@ describe('coercions (the seed)', () => {
     // Found by the fuzzer: a number or null in an article used to pass and crash the render.
     [[['t', 42, 'i', 'u']]],
     [[[null, 'd', 'i', 'u']]],
+    [[new Article({ title: 't' }), 42]],
+    [[{ title: 'an object without the other three fields' }]],
+    [[{ title: 't', description: 'd', img: 'i', url: 42 }]],
+    [[new Article({ title: 42 as never })]],
   ])('%j is not a reply → TypeError', (value) => {
     expect(() => coerceReply(value, message)).toThrow(TypeError);
   });

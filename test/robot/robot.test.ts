@@ -188,6 +188,36 @@ describe('serving', () => {
     }
   });
 
+  it("robot.config['HOST'] / ['PORT'], the seed's way, are what run() listens on", async () => {
+    const robot = quiet();
+    robot.text((ctx) => `seed style: ${ctx.wechat.message.content}`);
+    // The seed's lines (§2, §5.4), verbatim but for the port.
+    // biome-ignore lint/complexity/useLiteralKeys: the seed's spelling, on purpose.
+    robot.config['HOST'] = '0.0.0.0';
+    // biome-ignore lint/complexity/useLiteralKeys: the seed's spelling, on purpose.
+    robot.config['PORT'] = 8899;
+    expect(robot.config.host).toBe('0.0.0.0');
+    expect(robot.config.port).toBe(8899);
+    // Listen on loopback, on a port known to be free a moment ago: run() takes both from config.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const free = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    robot.config.HOST = '127.0.0.1';
+    robot.config.PORT = free;
+    const server = await robot.run();
+    try {
+      expect(server.address()).toMatchObject({ address: '127.0.0.1', port: free });
+      const res = await fetch(`http://127.0.0.1:${free}/?${signedQuery(TOKEN)}`, {
+        method: 'POST',
+        body: textXml('hi'),
+      });
+      expect(readReply(await res.text()).Content).toBe('seed style: hi');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('run() on a port in use rejects', async () => {
     const first = await quiet().run({ host: '127.0.0.1', port: 0 });
     try {
