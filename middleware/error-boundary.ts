@@ -16,7 +16,9 @@ import { stateOf } from './state.js';
  */
 export function errorBoundary(options: { logger?: Logger } = {}): Middleware {
   return async (ctx, next) => {
-    const logger = options.logger ?? stateOf(ctx, options.logger).logger;
+    // The first stage to run makes the request's state, with its logger.
+    const state = stateOf(ctx, options.logger);
+    const logger = options.logger ?? state.logger;
     try {
       await next();
     } catch (error) {

@@ -35,7 +35,9 @@ export function verify(options: VerifyOptions): Middleware {
   const errorPage = options.errorPage ?? defaultErrorPage;
   const window = options.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
   return async (ctx, next) => {
-    const logger = options.logger ?? stateOf(ctx, options.logger).logger;
+    // The first stage to run makes the request's state, with its logger.
+    const state = stateOf(ctx, options.logger);
+    const logger = options.logger ?? state.logger;
     if (ctx.method !== 'GET' && ctx.method !== 'POST') {
       ctx.status = 405;
       ctx.set('Allow', 'GET, POST');
