@@ -1,6 +1,11 @@
 /**
  * zgrobot: WeChat Official Account (微信公众号) servers as a Koa middleware pipeline.
  *
+ * The root holds what a bot author uses: the robot, routing, replies, message types, storages,
+ * the API client and the errors. The pipeline's stages are in `zgrobot/middleware`; every message
+ * and event type in `zgrobot/messages`; the client's request and result types in `zgrobot/client`;
+ * the storages' options in `zgrobot/session`; the test client in `zgrobot/testing`.
+ *
  * @example
  * ```ts
  * import { ZgRoBot } from 'zgrobot';
@@ -11,58 +16,67 @@
  * ```
  * @module
  */
-
+export type { ErrorPage } from '../middleware/error-page.js';
+export type { LateReplyMode } from '../middleware/late-reply.js';
+export { type FilterRule, type Handler, Router } from '../middleware/routes.js';
+export type { WechatContext, WechatState } from '../middleware/state.js';
+export { Client } from './client/client.js';
+export type { ClientOptions } from './client/core.js';
 export {
-  type BodyOptions,
-  body,
-  DEFAULT_BODY_LIMIT,
-  DEFAULT_BODY_TIMEOUT,
-} from '../middleware/body.js';
-export { type DecryptOptions, decrypt } from '../middleware/decrypt.js';
+  WeChatApiError,
+  WeChatNetworkError,
+  WeChatResponseError,
+  WeChatResponseTooLargeError,
+  WeChatTimeoutError,
+} from './client/errors.js';
+export { RedisTokenStore } from './client/redis-token-store.js';
+export { MemoryTokenStore, type TokenStore } from './client/token-store.js';
+export { Config, type ConfigValues } from './config.js';
+export { generateToken } from './crypto/token.js';
+export { MemoryDedupeStore } from './dedupe/memory.js';
+export { RedisDedupeStore } from './dedupe/redis.js';
+export type { DedupeStore } from './dedupe/store.js';
 export {
-  DEFAULT_DEDUPE_WINDOW,
-  DEFAULT_RETRY_WINDOW,
-  type DedupeOptions,
-  dedupe,
-  dedupeKey,
-  MIN_DEDUPE_WINDOW,
-} from '../middleware/dedupe.js';
-export { type EncryptOptions, encrypt } from '../middleware/encrypt.js';
-export { errorBoundary } from '../middleware/error-boundary.js';
-export { defaultErrorPage, type ErrorPage, escapeHtml } from '../middleware/error-page.js';
-export {
-  type CustomerServiceClient,
-  type LateReplyMode,
-  type LateReplyOptions,
-  type SendLateReply,
-  sendAsCustomerMessage,
-} from '../middleware/late-reply.js';
-export { type ParseOptions, parse } from '../middleware/parse.js';
-export { type PipelineConfig, pipeline } from '../middleware/pipeline.js';
-export { render } from '../middleware/render.js';
-export { type RouterOptions, router } from '../middleware/router.js';
-export { type FilterRule, type Handler, type RouteMethods, Router } from '../middleware/routes.js';
-export { defaultSessionKey, type SessionOptions, session } from '../middleware/session.js';
-export type {
-  WechatContext,
-  WechatState,
-} from '../middleware/state.js';
-export { type TurnOptions, turn } from '../middleware/turn.js';
-export { type VerifyOptions, verify } from '../middleware/verify.js';
-export * from './client/index.js';
-export { Config, type ConfigInput, type ConfigValues, DEFAULT_CONFIG } from './config.js';
-export * from './crypto/index.js';
-export * from './dedupe/index.js';
-export * from './errors.js';
+  DecryptError,
+  InvalidEncodingAESKeyError,
+  PipelineError,
+  ReplyTimeoutError,
+  SignatureError,
+  WechatError,
+  XmlParseError,
+} from './errors.js';
 export { enablePrettyLogging, type Logger, type LogLevel, silentLogger } from './logger.js';
-export * from './messages/index.js';
-export * from './replies/index.js';
-export { type RunOptions, ZgRoBot, type ZgRoBotOptions } from './robot.js';
-export * from './security/index.js';
-export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server.js';
-export * from './session/index.js';
+export type { MessageType } from './messages/kinds.js';
+export type { AnyMessage, Event, Message, MessageOf, TextMessage } from './messages/types.js';
+export type { ReplyValue } from './replies/coerce.js';
 export {
-  DEFAULT_FINAL_DEADLINE,
-  DEFAULT_REPLY_TIMEOUT,
-  TurnClock,
-} from './turn/clock.js';
+  Article,
+  ArticlesReply,
+  ImageReply,
+  MusicReply,
+  type Reply,
+  SuccessReply,
+  TextReply,
+  TransferCustomerServiceReply,
+  VideoReply,
+  VoiceReply,
+} from './replies/replies.js';
+export {
+  type RobotMiddleware,
+  type RobotSessionOptions,
+  type RunOptions,
+  type SignedBody,
+  ZgRoBot,
+  type ZgRoBotOptions,
+} from './robot.js';
+export type { EncryptMode } from './security/encrypt-mode.js';
+export { MemoryNonceStore, type NonceStore } from './security/nonce-store.js';
+export { RedisNonceStore } from './security/redis-nonce-store.js';
+export { FileStorage } from './session/file.js';
+export { MemoryStorage } from './session/memory.js';
+export { MongoDBStorage } from './session/mongodb.js';
+export { MySQLStorage } from './session/mysql.js';
+export { PostgreSQLStorage } from './session/postgresql.js';
+export { RedisStorage } from './session/redis.js';
+export { SQLiteStorage } from './session/sqlite.js';
+export type { SessionData, SessionStorage } from './session/storage.js';

@@ -1,4 +1,15 @@
-export type { FieldKind, FieldSpec } from './fields.js';
+/**
+ * Every message and event type, the table of kinds they come from, and `parseMessage`
+ * (`zgrobot/messages`).
+ *
+ * @example
+ * ```ts
+ * import type { ScanEvent, UserGetCardEvent } from 'zgrobot/messages';
+ * import { parseMessage } from 'zgrobot/messages';
+ * ```
+ * @module
+ */
+export type { FieldKind, FieldSpec, PicListItem } from './fields.js';
 export {
   type EventType,
   isMessageType,
@@ -6,9 +17,7 @@ export {
   MESSAGE_TYPES,
   type MessageKinds,
   type MessageType,
-  messageTypeOf,
   type RouteMethodName,
 } from './kinds.js';
-export { messageFromElement, parseMessage } from './parse.js';
+export { parseMessage } from './parse.js';
 export type * from './types.js';
-export { parseXml } from './xml.js';

@@ -1,12 +1,10 @@
 import Koa from 'koa';
 import { describe, expect, it } from 'vitest';
+import { MessageCrypt } from '../../middleware/index.js';
 import {
   Article,
   ArticlesReply,
   ImageReply,
-  MESSAGE_KINDS,
-  MESSAGE_TYPES,
-  MessageCrypt,
   type MessageType,
   MusicReply,
   SignatureError,
@@ -18,6 +16,7 @@ import {
   ZgRoBot,
 } from '../../src/index.js';
 import type { FieldSpec } from '../../src/messages/fields.js';
+import { MESSAGE_KINDS, MESSAGE_TYPES } from '../../src/messages/index.js';
 import {
   buildMessageXml,
   createTestClient,
