@@ -1,5 +1,4 @@
-import { AccountApi } from './account.js';
-import type { CallOptions, WeChatResult } from './core.js';
+import type { ApiCaller, CallOptions, WeChatResult } from './core.js';
 import type { MediaDownload, MediaInput, MediaUploadOptions } from './media.js';
 
 /** Kind of a temporary media file. */
@@ -95,7 +94,14 @@ export interface MediaListResult extends WeChatResult {
 export type UploadOptions = CallOptions & MediaUploadOptions;
 
 /** Temporary media and permanent material (seed 7.6). */
-export class MediaApi extends AccountApi {
+export class MediaApi {
+  readonly #api: ApiCaller;
+
+  /** @param api - how to reach WeChat; a `Client` passes its own. */
+  constructor(api: ApiCaller) {
+    this.#api = api;
+  }
+
   /**
    * Upload a temporary media file (kept 3 days). `POST /cgi-bin/media/upload?type=…`.
    *
@@ -111,7 +117,7 @@ export class MediaApi extends AccountApi {
     media: MediaInput,
     options?: UploadOptions,
   ): Promise<UploadMediaResult> {
-    return this.upload('/cgi-bin/media/upload', media, { type }, options);
+    return this.#api.upload('/cgi-bin/media/upload', media, { type }, options);
   }
 
   /**
@@ -119,7 +125,7 @@ export class MediaApi extends AccountApi {
    * answers with JSON (`{"video_url": …}`), returned as `data` with a JSON `contentType`.
    */
   downloadMedia(mediaId: string, options?: CallOptions): Promise<MediaDownload> {
-    return this.download({
+    return this.#api.download({
       method: 'GET',
       path: '/cgi-bin/media/get',
       query: { media_id: mediaId },
@@ -132,7 +138,7 @@ export class MediaApi extends AccountApi {
    * @deprecated WeChat retired this API; use `addDraft` then `submitPublish`.
    */
   addNews(articles: NewsArticle[], options?: CallOptions): Promise<AddNewsResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/material/add_news',
       body: { articles },
@@ -142,7 +148,7 @@ export class MediaApi extends AccountApi {
 
   /** Upload an image for use inside article content (jpg/png, < 1 MB). `POST /cgi-bin/media/uploadimg`. */
   uploadNewsPicture(file: MediaInput, options?: UploadOptions): Promise<UploadImageResult> {
-    return this.upload('/cgi-bin/media/uploadimg', file, {}, options);
+    return this.#api.upload('/cgi-bin/media/uploadimg', file, {}, options);
   }
 
   /** Upload a permanent image, voice or thumb. `POST /cgi-bin/material/add_material?type=…`. */
@@ -151,7 +157,7 @@ export class MediaApi extends AccountApi {
     media: MediaInput,
     options?: UploadOptions,
   ): Promise<UploadMaterialResult> {
-    return this.upload('/cgi-bin/material/add_material', media, { type }, options);
+    return this.#api.upload('/cgi-bin/material/add_material', media, { type }, options);
   }
 
   /**
@@ -164,7 +170,7 @@ export class MediaApi extends AccountApi {
     video: MediaInput,
     options?: UploadOptions,
   ): Promise<UploadMaterialResult> {
-    return this.upload('/cgi-bin/material/add_material', video, { type: 'video' }, options, {
+    return this.#api.upload('/cgi-bin/material/add_material', video, { type: 'video' }, options, {
       description: JSON.stringify({ title, introduction }),
     });
   }
@@ -174,7 +180,7 @@ export class MediaApi extends AccountApi {
    * material come back as JSON (returned as `data` with a JSON `contentType`).
    */
   downloadPermanentMedia(mediaId: string, options?: CallOptions): Promise<MediaDownload> {
-    return this.download({
+    return this.#api.download({
       method: 'POST',
       path: '/cgi-bin/material/get_material',
       body: { media_id: mediaId },
@@ -184,7 +190,7 @@ export class MediaApi extends AccountApi {
 
   /** Delete permanent material. `POST /cgi-bin/material/del_material`. */
   deletePermanentMedia(mediaId: string, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/material/del_material',
       body: { media_id: mediaId },
@@ -194,7 +200,7 @@ export class MediaApi extends AccountApi {
 
   /** Upload news for a mass message (`mpnews`). `POST /cgi-bin/media/uploadnews`. */
   uploadNews(articles: NewsArticle[], options?: CallOptions): Promise<UploadNewsResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/media/uploadnews',
       body: { articles },
@@ -207,7 +213,7 @@ export class MediaApi extends AccountApi {
    * @deprecated WeChat retired this API; use `updateDraft`.
    */
   updateNews(updateData: UpdateNewsRequest, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/material/update_news',
       body: { ...updateData },
@@ -217,7 +223,11 @@ export class MediaApi extends AccountApi {
 
   /** Counts of permanent material. `GET /cgi-bin/material/get_materialcount`. */
   getMediaCount(options?: CallOptions): Promise<MediaCountResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/material/get_materialcount', ...options });
+    return this.#api.call({
+      method: 'GET',
+      path: '/cgi-bin/material/get_materialcount',
+      ...options,
+    });
   }
 
   /**
@@ -231,7 +241,7 @@ export class MediaApi extends AccountApi {
     count: number,
     options?: CallOptions,
   ): Promise<MediaListResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/material/batchget_material',
       body: { type, offset, count },
