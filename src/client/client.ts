@@ -19,12 +19,14 @@ import {
 } from './core.js';
 import { CustomServiceApi } from './custom-service.js';
 import { MassApi } from './mass.js';
+import { MaterialApi } from './material.js';
 import type { MediaInput, MediaUploadOptions } from './media.js';
 import { MediaApi } from './media-methods.js';
 import { MenuApi } from './menu.js';
 import { MessageApi } from './message.js';
 import { PublishApi } from './publish.js';
 import { TagApi } from './tag.js';
+import { TemplateApi } from './template.js';
 import { UserApi } from './user.js';
 
 /** The API areas `Client` is made of. Order does not matter: method names must not clash. */
@@ -32,10 +34,12 @@ export const AREAS = [
   MenuApi,
   CustomServiceApi,
   MessageApi,
+  TemplateApi,
   MassApi,
   UserApi,
   AccountApi,
   MediaApi,
+  MaterialApi,
   TagApi,
   PublishApi,
 ] as const;
@@ -54,10 +58,12 @@ export interface Client
   extends MenuApi,
     CustomServiceApi,
     MessageApi,
+    TemplateApi,
     MassApi,
     UserApi,
     AccountApi,
     MediaApi,
+    MaterialApi,
     TagApi,
     PublishApi {}
 

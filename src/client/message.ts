@@ -12,26 +12,7 @@ export interface CustomArticle {
   img?: string;
 }
 
-/** A value of a template message's `data`. */
-export interface TemplateDataItem {
-  value: string;
-  /** Legacy; ignored by WeChat today. */
-  color?: string;
-}
-
-/** Mini program to open from a template message. */
-export interface TemplateMiniprogram {
-  appid: string;
-  pagepath?: string;
-}
-
-/** What `sendTemplateMessage` returns. */
-export interface TemplateSendResult extends WeChatResult {
-  /** The message id (a 64-bit number, kept as a string). */
-  msgid: string;
-}
-
-/** Customer-service messages (seed 7.3.1) and template messages (seed 7.8). */
+/** Customer-service messages (seed 7.3.1). */
 export class MessageApi {
   readonly #api: ApiCaller;
 
@@ -177,31 +158,5 @@ export class MessageApi {
       kfAccount,
       options,
     );
-  }
-
-  /**
-   * Send a template message. `POST /cgi-bin/message/template/send`.
-   *
-   * @example
-   * ```ts
-   * await client.sendTemplateMessage(openId, 'TEMPLATE_ID', { name: { value: '张三' } }, 'https://example.com');
-   * ```
-   */
-  sendTemplateMessage(
-    userId: string,
-    templateId: string,
-    data: Record<string, TemplateDataItem>,
-    url = '',
-    miniprogram?: TemplateMiniprogram,
-    options?: CallOptions,
-  ): Promise<TemplateSendResult> {
-    const body: JsonBody = { touser: userId, template_id: templateId, url, data };
-    if (miniprogram) body.miniprogram = miniprogram;
-    return this.#api.call({
-      method: 'POST',
-      path: '/cgi-bin/message/template/send',
-      body,
-      ...options,
-    });
   }
 }
