@@ -76,7 +76,7 @@ export interface CallOptions {
 
 /**
  * What an API area (menus, tags, drafts…) needs from the client, and all it may use: send a call
- * with the access token and get the checked answer. {@link Client} hands each of its areas one.
+ * with the access token and get the checked answer. `Client` hands each of its areas one.
  */
 export interface ApiCaller {
   /** Call a JSON API and return its checked answer. */
@@ -99,7 +99,7 @@ const JSON_TYPE = /\b(json|text\/plain)\b/i;
  * The part of the client that every API method is built on: configuration, the access token,
  * and `call`/`download`/`upload`, which add the token, send, check `errcode` and retry once on an
  * invalid token. API methods live in separate area classes (menu, message, user…) that
- * {@link Client} composes; they reach this core only through an {@link ApiCaller}.
+ * `Client` composes; they reach this core only through an {@link ApiCaller}.
  */
 export class ClientCore {
   /** The AppID this client acts for. */
