@@ -1,6 +1,5 @@
-import type { CallOptions, WeChatResult } from './core.js';
+import type { ApiCaller, CallOptions, WeChatResult } from './core.js';
 import type { MediaDownload } from './media.js';
-import { UserApi } from './user.js';
 
 /** What `getIpList` returns. */
 export interface IpListResult extends WeChatResult {
@@ -27,10 +26,17 @@ export interface QrcodeResult extends WeChatResult {
 }
 
 /** WeChat server addresses and QR codes (seed 7.1.2, 7.5). */
-export class AccountApi extends UserApi {
+export class AccountApi {
+  readonly #api: ApiCaller;
+
+  /** @param api - how to reach WeChat; a `Client` passes its own. */
+  constructor(api: ApiCaller) {
+    this.#api = api;
+  }
+
   /** Addresses WeChat calls your server from. `GET /cgi-bin/getcallbackip`. */
   getIpList(options?: CallOptions): Promise<IpListResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/getcallbackip', ...options });
+    return this.#api.call({ method: 'GET', path: '/cgi-bin/getcallbackip', ...options });
   }
 
   /**
@@ -46,7 +52,7 @@ export class AccountApi extends UserApi {
    * ```
    */
   createQrcode(data: QrcodeRequest, options?: CallOptions): Promise<QrcodeResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/qrcode/create',
       body: { ...data },
@@ -59,7 +65,7 @@ export class AccountApi extends UserApi {
    * (base URL: `mpBaseUrl`); needs no access token.
    */
   showQrcode(ticket: string, options?: CallOptions): Promise<MediaDownload> {
-    return this.download({
+    return this.#api.download({
       method: 'GET',
       base: 'mp',
       path: '/cgi-bin/showqrcode',

@@ -1,4 +1,71 @@
+// How the client is put together: each API area (menus, tags, drafts…) is a small class that
+// reaches WeChat only through an `ApiCaller`, never through a base class. `Client` extends the core
+// (token, transport) and composes the areas: its constructor makes one of each, handing them a
+// caller bound to itself, and the static block below installs on `Client.prototype` one
+// forwarding method per area method, from the `AREAS` table. The interface merge declares those
+// methods with their exact, documented signatures (`interface Client extends MenuApi, …`; the
+// areas' `#api` is ES-private, so it adds no member). Forwarders on the prototype, rather than
+// area objects as properties, keep the API flat (`client.createMenu`), keep every method
+// overridable in a subclass, and let calls go through `this`, so an overridden `getAccessToken`
+// (or `call`) is used by every area.
+import { AccountApi } from './account.js';
+import {
+  type ApiCaller,
+  type CallOptions,
+  type CallSpec,
+  ClientCore,
+  type ClientOptions,
+  type Query,
+} from './core.js';
+import { CustomServiceApi } from './custom-service.js';
+import { MassApi } from './mass.js';
+import { MaterialApi } from './material.js';
+import type { MediaInput, MediaUploadOptions } from './media.js';
+import { MediaApi } from './media-methods.js';
+import { MenuApi } from './menu.js';
+import { MessageApi } from './message.js';
 import { PublishApi } from './publish.js';
+import { TagApi } from './tag.js';
+import { TemplateApi } from './template.js';
+import { UserApi } from './user.js';
+
+/** The API areas `Client` is made of. Order does not matter: method names must not clash. */
+export const AREAS = [
+  MenuApi,
+  CustomServiceApi,
+  MessageApi,
+  TemplateApi,
+  MassApi,
+  UserApi,
+  AccountApi,
+  MediaApi,
+  MaterialApi,
+  TagApi,
+  PublishApi,
+] as const;
+
+type AreaClass = (typeof AREAS)[number];
+
+/** A method of an area, called with its area as `this`. */
+type AreaMethod = (this: object, ...args: unknown[]) => unknown;
+
+function isMethod(value: unknown): value is AreaMethod {
+  return typeof value === 'function';
+}
+
+// Declares the area methods installed below; keep this list and AREAS the same.
+export interface Client
+  extends MenuApi,
+    CustomServiceApi,
+    MessageApi,
+    TemplateApi,
+    MassApi,
+    UserApi,
+    AccountApi,
+    MediaApi,
+    MaterialApi,
+    TagApi,
+    PublishApi {}
 
 /**
  * The WeChat Official Account API client: every API of the seed's chapter 7 (menus,
@@ -37,4 +104,45 @@ import { PublishApi } from './publish.js';
  * }
  * ```
  */
-export class Client extends PublishApi {}
+export class Client extends ClientCore {
+  /** This client's instance of each area, all calling WeChat through this client. */
+  readonly #areas: ReadonlyMap<AreaClass, object>;
+
+  constructor(options: ClientOptions) {
+    super(options);
+    // Arrows, so that a subclass's `call` (and through it `getAccessToken`) is the one used.
+    const api: ApiCaller = {
+      call: <T>(spec: CallSpec) => this.call<T>(spec),
+      download: (spec: CallSpec) => this.download(spec),
+      upload: <T>(
+        path: string,
+        media: MediaInput,
+        query: Query,
+        options: (CallOptions & MediaUploadOptions) | undefined,
+        fields?: Record<string, string>,
+      ) => this.upload<T>(path, media, query, options, fields),
+    };
+    this.#areas = new Map(AREAS.map((Area) => [Area, new Area(api)]));
+  }
+
+  static {
+    for (const Area of AREAS) {
+      for (const name of Object.getOwnPropertyNames(Area.prototype)) {
+        if (name === 'constructor') continue;
+        if (name in Client.prototype) throw new Error(`Client: two areas define ${name}`);
+        const method: unknown = Object.getOwnPropertyDescriptor(Area.prototype, name)?.value;
+        if (!isMethod(method)) continue;
+        const forward = function (this: Client, ...args: unknown[]): unknown {
+          return method.apply(this.#areas.get(Area)!, args);
+        };
+        Object.defineProperty(forward, 'name', { value: name });
+        // Non-enumerable and writable, like a method written in the class body.
+        Object.defineProperty(Client.prototype, name, {
+          value: forward,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+  }
+}

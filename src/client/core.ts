@@ -74,12 +74,32 @@ export interface CallOptions {
   timeout?: number;
 }
 
+/**
+ * What an API area (menus, tags, drafts…) needs from the client, and all it may use: send a call
+ * with the access token and get the checked answer. `Client` hands each of its areas one.
+ */
+export interface ApiCaller {
+  /** Call a JSON API and return its checked answer. */
+  call<T>(spec: CallSpec): Promise<T>;
+  /** Call an API that answers with a file (or with JSON `errcode` when it fails). */
+  download(spec: CallSpec): Promise<MediaDownload>;
+  /** Upload `media` (and extra text fields) as the multipart field `media` to `path`. */
+  upload<T>(
+    path: string,
+    media: MediaInput,
+    query: Query,
+    options: (CallOptions & MediaUploadOptions) | undefined,
+    fields?: Record<string, string>,
+  ): Promise<T>;
+}
+
 const JSON_TYPE = /\b(json|text\/plain)\b/i;
 
 /**
  * The part of the client that every API method is built on: configuration, the access token,
- * and `call`/`download`, which add the token, send, check `errcode` and retry once on an
- * invalid token. API methods live in the area classes stacked on top (menu, message, user…).
+ * and `call`/`download`/`upload`, which add the token, send, check `errcode` and retry once on an
+ * invalid token. API methods live in separate area classes (menu, message, user…) that
+ * `Client` composes; they reach this core only through an {@link ApiCaller}.
  */
 export class ClientCore {
   /** The AppID this client acts for. */

@@ -1,6 +1,5 @@
-import type { CallOptions, WeChatResult } from './core.js';
+import type { ApiCaller, CallOptions, WeChatResult } from './core.js';
 import type { MediaInput, MediaUploadOptions } from './media.js';
-import { MenuApi } from './menu.js';
 
 /** A customer-service (客服) account as listed by WeChat. */
 export interface KfAccount {
@@ -36,7 +35,14 @@ export interface OnlineKfListResult extends WeChatResult {
 }
 
 /** Customer-service account APIs (seed 7.3.1). */
-export class CustomServiceApi extends MenuApi {
+export class CustomServiceApi {
+  readonly #api: ApiCaller;
+
+  /** @param api - how to reach WeChat; a `Client` passes its own. */
+  constructor(api: ApiCaller) {
+    this.#api = api;
+  }
+
   /**
    * Add a customer-service account. `POST /customservice/kfaccount/add`.
    * @param account - `name@gh_xxx`.
@@ -48,7 +54,7 @@ export class CustomServiceApi extends MenuApi {
     password?: string,
     options?: CallOptions,
   ): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/customservice/kfaccount/add',
       body: { kf_account: account, nickname, password },
@@ -63,7 +69,7 @@ export class CustomServiceApi extends MenuApi {
     password?: string,
     options?: CallOptions,
   ): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/customservice/kfaccount/update',
       body: { kf_account: account, nickname, password },
@@ -82,7 +88,7 @@ export class CustomServiceApi extends MenuApi {
     _password?: string,
     options?: CallOptions,
   ): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/customservice/kfaccount/del',
       body: { kf_account: account },
@@ -99,7 +105,7 @@ export class CustomServiceApi extends MenuApi {
     avatar: MediaInput,
     options?: CallOptions & MediaUploadOptions,
   ): Promise<WeChatResult> {
-    return this.upload(
+    return this.#api.upload(
       '/customservice/kfaccount/uploadheadimg',
       avatar,
       { kf_account: account },
@@ -109,11 +115,15 @@ export class CustomServiceApi extends MenuApi {
 
   /** All customer-service accounts. `GET /cgi-bin/customservice/getkflist`. */
   getCustomServiceAccountList(options?: CallOptions): Promise<KfListResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/customservice/getkflist', ...options });
+    return this.#api.call({ method: 'GET', path: '/cgi-bin/customservice/getkflist', ...options });
   }
 
   /** Accounts online now. `GET /cgi-bin/customservice/getonlinekflist`. */
   getOnlineCustomServiceAccountList(options?: CallOptions): Promise<OnlineKfListResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/customservice/getonlinekflist', ...options });
+    return this.#api.call({
+      method: 'GET',
+      path: '/cgi-bin/customservice/getonlinekflist',
+      ...options,
+    });
   }
 }

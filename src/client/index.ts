@@ -32,18 +32,20 @@ export type {
   MassSpeedResult,
   MassStatusResult,
 } from './mass.js';
-export type { MediaDownload, MediaInput, MediaUploadOptions } from './media.js';
 export type {
   AddNewsResult,
   MaterialItem,
   MaterialType,
   MediaCountResult,
   MediaListResult,
+  UpdateNewsRequest,
+  UploadMaterialResult,
+} from './material.js';
+export type { MediaDownload, MediaInput, MediaUploadOptions } from './media.js';
+export type {
   MediaType,
   NewsArticle,
-  UpdateNewsRequest,
   UploadImageResult,
-  UploadMaterialResult,
   UploadMediaResult,
   UploadNewsResult,
   UploadOptions,
@@ -58,12 +60,7 @@ export type {
   MenuMatchRule,
   SelfMenuButton,
 } from './menu.js';
-export type {
-  CustomArticle,
-  TemplateDataItem,
-  TemplateMiniprogram,
-  TemplateSendResult,
-} from './message.js';
+export type { CustomArticle } from './message.js';
 export type {
   AddDraftResult,
   ArticleItem,
@@ -87,6 +84,11 @@ export type {
   UsersByTagResult,
   UserTag,
 } from './tag.js';
+export type {
+  TemplateDataItem,
+  TemplateMiniprogram,
+  TemplateSendResult,
+} from './template.js';
 export { type GrantedToken, TOKEN_EXPIRY_MARGIN_MS } from './token.js';
 export { MemoryTokenStore, type StoredToken, type TokenStore } from './token-store.js';
 export type { TransportOptions } from './transport.js';

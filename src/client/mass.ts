@@ -1,6 +1,5 @@
-import type { CallOptions, JsonBody, WeChatResult } from './core.js';
+import type { ApiCaller, CallOptions, JsonBody, WeChatResult } from './core.js';
 import { type BigId, toBigIdNumber } from './json.js';
-import { MessageApi } from './message.js';
 
 /**
  * Kind of a mass message: `mpnews` (article), `text`, `voice`, `music`, `image`, `video`
@@ -49,7 +48,14 @@ function massContent(msgType: MassMessageType, content: string): JsonBody {
 }
 
 /** Mass messages (群发, seed 7.3.2). */
-export class MassApi extends MessageApi {
+export class MassApi {
+  readonly #api: ApiCaller;
+
+  /** @param api - how to reach WeChat; a `Client` passes its own. */
+  constructor(api: ApiCaller) {
+    this.#api = api;
+  }
+
   /**
    * Send a mass message.
    *
@@ -81,7 +87,7 @@ export class MassApi extends MessageApi {
     } else {
       body.filter = { is_to_all: false, tag_id: userList };
     }
-    return this.call({ method: 'POST', path, body, ...options });
+    return this.#api.call({ method: 'POST', path, body, ...options });
   }
 
   /**
@@ -89,7 +95,7 @@ export class MassApi extends MessageApi {
    * @param articleIdx - 1-based article to delete; 0 deletes all.
    */
   deleteMassMsg(msgId: BigId, articleIdx = 0, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/message/mass/delete',
       body: { msg_id: toBigIdNumber(msgId), article_idx: articleIdx },
@@ -111,12 +117,17 @@ export class MassApi extends MessageApi {
     const body = massContent(msgType, content);
     if (userType === 'openid') body.touser = user;
     else body.towxname = user;
-    return this.call({ method: 'POST', path: '/cgi-bin/message/mass/preview', body, ...options });
+    return this.#api.call({
+      method: 'POST',
+      path: '/cgi-bin/message/mass/preview',
+      body,
+      ...options,
+    });
   }
 
   /** A mass message's status. `POST /cgi-bin/message/mass/get`. */
   getMassMsgStatus(msgId: BigId, options?: CallOptions): Promise<MassStatusResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/message/mass/get',
       body: { msg_id: toBigIdNumber(msgId) },
@@ -129,7 +140,7 @@ export class MassApi extends MessageApi {
    * @param speed - 0 (fastest) to 4 (slowest).
    */
   setMassMsgSpeed(speed: 0 | 1 | 2 | 3 | 4, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/message/mass/speed/set',
       body: { speed },
@@ -139,7 +150,7 @@ export class MassApi extends MessageApi {
 
   /** The mass sending speed. `POST /cgi-bin/message/mass/speed/get`. */
   getMassMsgSpeed(options?: CallOptions): Promise<MassSpeedResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/message/mass/speed/get',
       body: {},

@@ -1,4 +1,4 @@
-import { type CallOptions, ClientCore, type WeChatResult } from './core.js';
+import type { ApiCaller, CallOptions, WeChatResult } from './core.js';
 
 /** A menu button: a leaf with an action, or a parent with up to 5 `sub_button`s. */
 export interface MenuButton {
@@ -76,7 +76,14 @@ export interface CustomMenuConfigResult extends WeChatResult {
 }
 
 /** Custom menu APIs (seed 7.2). */
-export class MenuApi extends ClientCore {
+export class MenuApi {
+  readonly #api: ApiCaller;
+
+  /** @param api - how to reach WeChat; a `Client` passes its own. */
+  constructor(api: ApiCaller) {
+    this.#api = api;
+  }
+
   /**
    * Create (replace) the custom menu. `POST /cgi-bin/menu/create`.
    *
@@ -86,7 +93,7 @@ export class MenuApi extends ClientCore {
    * ```
    */
   createMenu(menu: Menu, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/menu/create',
       body: { ...menu },
@@ -96,12 +103,12 @@ export class MenuApi extends ClientCore {
 
   /** Read the menu (and personalised menus). `GET /cgi-bin/menu/get`. */
   getMenu(options?: CallOptions): Promise<GetMenuResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/menu/get', ...options });
+    return this.#api.call({ method: 'GET', path: '/cgi-bin/menu/get', ...options });
   }
 
   /** Delete the menu, personalised menus included. `GET /cgi-bin/menu/delete`. */
   deleteMenu(options?: CallOptions): Promise<WeChatResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/menu/delete', ...options });
+    return this.#api.call({ method: 'GET', path: '/cgi-bin/menu/delete', ...options });
   }
 
   /**
@@ -113,7 +120,7 @@ export class MenuApi extends ClientCore {
     matchRule: MenuMatchRule,
     options?: CallOptions,
   ): Promise<CreateCustomMenuResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/menu/addconditional',
       body: { button: buttons, matchrule: matchRule },
@@ -123,7 +130,7 @@ export class MenuApi extends ClientCore {
 
   /** Delete a personalised menu. `POST /cgi-bin/menu/delconditional`. */
   deleteCustomMenu(menuId: string, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/menu/delconditional',
       body: { menuid: menuId },
@@ -136,7 +143,7 @@ export class MenuApi extends ClientCore {
    * @param userId - an OpenID or a WeChat ID.
    */
   matchCustomMenu(userId: string, options?: CallOptions): Promise<MatchCustomMenuResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/menu/trymatch',
       body: { user_id: userId },
@@ -146,6 +153,10 @@ export class MenuApi extends ClientCore {
 
   /** The menu as currently configured, API- or website-made. `GET /cgi-bin/get_current_selfmenu_info`. */
   getCustomMenuConfig(options?: CallOptions): Promise<CustomMenuConfigResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/get_current_selfmenu_info', ...options });
+    return this.#api.call({
+      method: 'GET',
+      path: '/cgi-bin/get_current_selfmenu_info',
+      ...options,
+    });
   }
 }

@@ -1,5 +1,4 @@
-import type { CallOptions, JsonBody, WeChatResult } from './core.js';
-import { CustomServiceApi } from './custom-service.js';
+import type { ApiCaller, CallOptions, JsonBody, WeChatResult } from './core.js';
 
 /** An article of a customer-service news message (`news`): at most 8 per message (now 1). */
 export interface CustomArticle {
@@ -13,29 +12,17 @@ export interface CustomArticle {
   img?: string;
 }
 
-/** A value of a template message's `data`. */
-export interface TemplateDataItem {
-  value: string;
-  /** Legacy; ignored by WeChat today. */
-  color?: string;
-}
+/** Customer-service messages (seed 7.3.1). */
+export class MessageApi {
+  readonly #api: ApiCaller;
 
-/** Mini program to open from a template message. */
-export interface TemplateMiniprogram {
-  appid: string;
-  pagepath?: string;
-}
+  /** @param api - how to reach WeChat; a `Client` passes its own. */
+  constructor(api: ApiCaller) {
+    this.#api = api;
+  }
 
-/** What `sendTemplateMessage` returns. */
-export interface TemplateSendResult extends WeChatResult {
-  /** The message id (a 64-bit number, kept as a string). */
-  msgid: string;
-}
-
-/** Customer-service messages (seed 7.3.1) and template messages (seed 7.8). */
-export class MessageApi extends CustomServiceApi {
   /** Send `message` to `userId` through `/cgi-bin/message/custom/send`. */
-  protected sendCustomMessage(
+  #sendCustom(
     userId: string,
     msgtype: string,
     content: JsonBody,
@@ -44,7 +31,12 @@ export class MessageApi extends CustomServiceApi {
   ): Promise<WeChatResult> {
     const body: JsonBody = { touser: userId, msgtype, [msgtype]: content };
     if (kfAccount !== undefined) body.customservice = { kf_account: kfAccount };
-    return this.call({ method: 'POST', path: '/cgi-bin/message/custom/send', body, ...options });
+    return this.#api.call({
+      method: 'POST',
+      path: '/cgi-bin/message/custom/send',
+      body,
+      ...options,
+    });
   }
 
   /**
@@ -63,7 +55,7 @@ export class MessageApi extends CustomServiceApi {
     kfAccount?: string,
     options?: CallOptions,
   ): Promise<WeChatResult> {
-    return this.sendCustomMessage(userId, 'text', { content }, kfAccount, options);
+    return this.#sendCustom(userId, 'text', { content }, kfAccount, options);
   }
 
   /** Send an image; `mediaId` from `uploadMedia('image', …)`. */
@@ -73,7 +65,7 @@ export class MessageApi extends CustomServiceApi {
     kfAccount?: string,
     options?: CallOptions,
   ): Promise<WeChatResult> {
-    return this.sendCustomMessage(userId, 'image', { media_id: mediaId }, kfAccount, options);
+    return this.#sendCustom(userId, 'image', { media_id: mediaId }, kfAccount, options);
   }
 
   /** Send a voice message; `mediaId` from `uploadMedia('voice', …)`. */
@@ -83,7 +75,7 @@ export class MessageApi extends CustomServiceApi {
     kfAccount?: string,
     options?: CallOptions,
   ): Promise<WeChatResult> {
-    return this.sendCustomMessage(userId, 'voice', { media_id: mediaId }, kfAccount, options);
+    return this.#sendCustom(userId, 'voice', { media_id: mediaId }, kfAccount, options);
   }
 
   /** Send a video; `mediaId` from `uploadMedia('video', …)`. */
@@ -98,7 +90,7 @@ export class MessageApi extends CustomServiceApi {
     const video: JsonBody = { media_id: mediaId };
     if (title) video.title = title;
     if (description) video.description = description;
-    return this.sendCustomMessage(userId, 'video', video, kfAccount, options);
+    return this.#sendCustom(userId, 'video', video, kfAccount, options);
   }
 
   /**
@@ -120,7 +112,7 @@ export class MessageApi extends CustomServiceApi {
     const music: JsonBody = { musicurl: url, hqmusicurl: hqUrl, thumb_media_id: thumbMediaId };
     if (title) music.title = title;
     if (description) music.description = description;
-    return this.sendCustomMessage(userId, 'music', music, kfAccount, options);
+    return this.#sendCustom(userId, 'music', music, kfAccount, options);
   }
 
   /** Send a news message with external links (`msgtype: news`). */
@@ -131,7 +123,7 @@ export class MessageApi extends CustomServiceApi {
     options?: CallOptions,
   ): Promise<WeChatResult> {
     const list = articles.map(({ img, picurl, ...rest }) => ({ ...rest, picurl: picurl ?? img }));
-    return this.sendCustomMessage(userId, 'news', { articles: list }, kfAccount, options);
+    return this.#sendCustom(userId, 'news', { articles: list }, kfAccount, options);
   }
 
   /** Send a published article or material by `mediaId` (`msgtype: mpnews`). */
@@ -141,7 +133,7 @@ export class MessageApi extends CustomServiceApi {
     kfAccount?: string,
     options?: CallOptions,
   ): Promise<WeChatResult> {
-    return this.sendCustomMessage(userId, 'mpnews', { media_id: mediaId }, kfAccount, options);
+    return this.#sendCustom(userId, 'mpnews', { media_id: mediaId }, kfAccount, options);
   }
 
   /**
@@ -159,33 +151,12 @@ export class MessageApi extends CustomServiceApi {
     kfAccount?: string,
     options?: CallOptions,
   ): Promise<WeChatResult> {
-    return this.sendCustomMessage(
+    return this.#sendCustom(
       userId,
       'miniprogrampage',
       { title, appid, pagepath, thumb_media_id: thumbMediaId },
       kfAccount,
       options,
     );
-  }
-
-  /**
-   * Send a template message. `POST /cgi-bin/message/template/send`.
-   *
-   * @example
-   * ```ts
-   * await client.sendTemplateMessage(openId, 'TEMPLATE_ID', { name: { value: '张三' } }, 'https://example.com');
-   * ```
-   */
-  sendTemplateMessage(
-    userId: string,
-    templateId: string,
-    data: Record<string, TemplateDataItem>,
-    url = '',
-    miniprogram?: TemplateMiniprogram,
-    options?: CallOptions,
-  ): Promise<TemplateSendResult> {
-    const body: JsonBody = { touser: userId, template_id: templateId, url, data };
-    if (miniprogram) body.miniprogram = miniprogram;
-    return this.call({ method: 'POST', path: '/cgi-bin/message/template/send', body, ...options });
   }
 }

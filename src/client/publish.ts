@@ -1,7 +1,6 @@
-import type { CallOptions, WeChatResult } from './core.js';
+import type { ApiCaller, CallOptions, WeChatResult } from './core.js';
 import { type BigId, toBigIdNumber } from './json.js';
 import type { NewsArticle } from './media-methods.js';
-import { TagApi } from './tag.js';
 
 /** An article of a draft. `article_type: 'newspic'` drafts carry `image_info` instead of a cover. */
 export interface DraftArticle extends Omit<NewsArticle, 'thumb_media_id' | 'show_cover_pic'> {
@@ -74,10 +73,17 @@ export interface PublishedListResult extends WeChatResult {
 }
 
 /** Drafts and publishing, which replaced `addNews`/`updateNews` and news material. */
-export class PublishApi extends TagApi {
+export class PublishApi {
+  readonly #api: ApiCaller;
+
+  /** @param api - how to reach WeChat; a `Client` passes its own. */
+  constructor(api: ApiCaller) {
+    this.#api = api;
+  }
+
   /** Save a draft. `POST /cgi-bin/draft/add`. */
   addDraft(articles: DraftArticle[], options?: CallOptions): Promise<AddDraftResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/draft/add',
       body: { articles },
@@ -87,7 +93,7 @@ export class PublishApi extends TagApi {
 
   /** Read a draft. `POST /cgi-bin/draft/get`. */
   getDraft(mediaId: string, options?: CallOptions): Promise<NewsItemResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/draft/get',
       body: { media_id: mediaId },
@@ -97,7 +103,7 @@ export class PublishApi extends TagApi {
 
   /** Delete a draft. `POST /cgi-bin/draft/delete`. */
   deleteDraft(mediaId: string, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/draft/delete',
       body: { media_id: mediaId },
@@ -115,7 +121,7 @@ export class PublishApi extends TagApi {
     article: DraftArticle,
     options?: CallOptions,
   ): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/draft/update',
       body: { media_id: mediaId, index, articles: article },
@@ -125,7 +131,7 @@ export class PublishApi extends TagApi {
 
   /** Number of drafts. `GET /cgi-bin/draft/count`. */
   getDraftCount(options?: CallOptions): Promise<DraftCountResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/draft/count', ...options });
+    return this.#api.call({ method: 'GET', path: '/cgi-bin/draft/count', ...options });
   }
 
   /**
@@ -139,7 +145,7 @@ export class PublishApi extends TagApi {
     noContent = false,
     options?: CallOptions,
   ): Promise<DraftListResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/draft/batchget',
       body: { offset, count, no_content: noContent ? 1 : 0 },
@@ -149,7 +155,7 @@ export class PublishApi extends TagApi {
 
   /** Publish a draft. `POST /cgi-bin/freepublish/submit`. Poll `getPublishStatus` for the result. */
   submitPublish(mediaId: string, options?: CallOptions): Promise<SubmitPublishResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/freepublish/submit',
       body: { media_id: mediaId },
@@ -159,7 +165,7 @@ export class PublishApi extends TagApi {
 
   /** State of a publish task. `POST /cgi-bin/freepublish/get`. */
   getPublishStatus(publishId: BigId, options?: CallOptions): Promise<PublishStatusResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/freepublish/get',
       // Sent as a string, as WeChat's reference gives it; its digits are kept either way.
@@ -173,7 +179,7 @@ export class PublishApi extends TagApi {
    * @param index - 1-based article to delete; 0 (default) deletes all.
    */
   deletePublished(articleId: string, index = 0, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/freepublish/delete',
       body: { article_id: articleId, index },
@@ -183,7 +189,7 @@ export class PublishApi extends TagApi {
 
   /** A published article. `POST /cgi-bin/freepublish/getarticle`. */
   getPublishedArticle(articleId: string, options?: CallOptions): Promise<NewsItemResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/freepublish/getarticle',
       body: { article_id: articleId },
@@ -201,7 +207,7 @@ export class PublishApi extends TagApi {
     noContent = false,
     options?: CallOptions,
   ): Promise<PublishedListResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/freepublish/batchget',
       body: { offset, count, no_content: noContent ? 1 : 0 },

@@ -1,5 +1,4 @@
-import type { CallOptions, WeChatResult } from './core.js';
-import { MediaApi } from './media-methods.js';
+import type { ApiCaller, CallOptions, WeChatResult } from './core.js';
 
 /** A user tag. */
 export interface UserTag {
@@ -32,10 +31,17 @@ export interface TagsByUserResult extends WeChatResult {
 }
 
 /** User tags (seed 7.7), which replaced groups. */
-export class TagApi extends MediaApi {
+export class TagApi {
+  readonly #api: ApiCaller;
+
+  /** @param api - how to reach WeChat; a `Client` passes its own. */
+  constructor(api: ApiCaller) {
+    this.#api = api;
+  }
+
   /** Create a tag (30 characters at most). `POST /cgi-bin/tags/create`. */
   createTag(tagName: string, options?: CallOptions): Promise<CreateTagResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/tags/create',
       body: { tag: { name: tagName } },
@@ -45,12 +51,12 @@ export class TagApi extends MediaApi {
 
   /** All tags. `GET /cgi-bin/tags/get`. */
   getTags(options?: CallOptions): Promise<GetTagsResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/tags/get', ...options });
+    return this.#api.call({ method: 'GET', path: '/cgi-bin/tags/get', ...options });
   }
 
   /** Rename a tag. `POST /cgi-bin/tags/update`. */
   updateTag(tagId: number, tagName: string, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/tags/update',
       body: { tag: { id: tagId, name: tagName } },
@@ -60,7 +66,7 @@ export class TagApi extends MediaApi {
 
   /** Delete a tag. `POST /cgi-bin/tags/delete`. */
   deleteTag(tagId: number, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/tags/delete',
       body: { tag: { id: tagId } },
@@ -73,7 +79,7 @@ export class TagApi extends MediaApi {
    * @param nextOpenId - the `next_openid` of the previous page; empty for the first.
    */
   getUsersByTag(tagId: number, nextOpenId = '', options?: CallOptions): Promise<UsersByTagResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/user/tag/get',
       body: { tagid: tagId, next_openid: nextOpenId },
@@ -83,7 +89,7 @@ export class TagApi extends MediaApi {
 
   /** Tag up to 50 users. `POST /cgi-bin/tags/members/batchtagging`. */
   tagUsers(tagId: number, openIdList: string[], options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/tags/members/batchtagging',
       body: { openid_list: openIdList, tagid: tagId },
@@ -93,7 +99,7 @@ export class TagApi extends MediaApi {
 
   /** Untag up to 50 users. `POST /cgi-bin/tags/members/batchuntagging`. */
   untagUsers(tagId: number, openIdList: string[], options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/tags/members/batchuntagging',
       body: { openid_list: openIdList, tagid: tagId },
@@ -103,7 +109,7 @@ export class TagApi extends MediaApi {
 
   /** The tags a user carries. `POST /cgi-bin/tags/getidlist`. */
   getTagsByUser(openId: string, options?: CallOptions): Promise<TagsByUserResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/tags/getidlist',
       body: { openid: openId },

@@ -1,5 +1,4 @@
-import type { CallOptions, WeChatResult } from './core.js';
-import { MassApi } from './mass.js';
+import type { ApiCaller, CallOptions, WeChatResult } from './core.js';
 
 /** Language of `getUserInfo`'s country/province/city names. */
 export type UserInfoLang = 'zh_CN' | 'zh_TW' | 'en';
@@ -70,10 +69,17 @@ export interface GetGroupByIdResult extends WeChatResult {
 }
 
 /** User management (seed 7.4): groups (retired), remarks, profiles, followers. */
-export class UserApi extends MassApi {
+export class UserApi {
+  readonly #api: ApiCaller;
+
+  /** @param api - how to reach WeChat; a `Client` passes its own. */
+  constructor(api: ApiCaller) {
+    this.#api = api;
+  }
+
   /** @deprecated WeChat retired groups; use `createTag`. `POST /cgi-bin/groups/create`. */
   createGroup(name: string, options?: CallOptions): Promise<CreateGroupResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/groups/create',
       body: { group: { name } },
@@ -83,7 +89,7 @@ export class UserApi extends MassApi {
 
   /** @deprecated WeChat retired groups; use `getTags`. `GET /cgi-bin/groups/get`. */
   getGroups(options?: CallOptions): Promise<GetGroupsResult> {
-    return this.call({ method: 'GET', path: '/cgi-bin/groups/get', ...options });
+    return this.#api.call({ method: 'GET', path: '/cgi-bin/groups/get', ...options });
   }
 
   /**
@@ -91,7 +97,7 @@ export class UserApi extends MassApi {
    * `POST /cgi-bin/groups/getid`.
    */
   getGroupById(openid: string, options?: CallOptions): Promise<GetGroupByIdResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/groups/getid',
       body: { openid },
@@ -101,7 +107,7 @@ export class UserApi extends MassApi {
 
   /** @deprecated WeChat retired groups; use `updateTag`. `POST /cgi-bin/groups/update`. */
   updateGroup(groupId: number, name: string, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/groups/update',
       body: { group: { id: Number(groupId), name } },
@@ -114,7 +120,7 @@ export class UserApi extends MassApi {
    * `POST /cgi-bin/groups/members/update`.
    */
   moveUser(userId: string, groupId: number, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/groups/members/update',
       body: { openid: userId, to_groupid: groupId },
@@ -127,7 +133,7 @@ export class UserApi extends MassApi {
    * `POST /cgi-bin/groups/members/batchupdate` (50 users at most).
    */
   moveUsers(userIdList: string[], groupId: number, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/groups/members/batchupdate',
       body: { openid_list: userIdList, to_groupid: groupId },
@@ -137,7 +143,7 @@ export class UserApi extends MassApi {
 
   /** @deprecated WeChat retired groups; use `deleteTag`. `POST /cgi-bin/groups/delete`. */
   deleteGroup(groupId: number, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/groups/delete',
       body: { group: { id: groupId } },
@@ -147,7 +153,7 @@ export class UserApi extends MassApi {
 
   /** Set a follower's remark name (under 30 characters). `POST /cgi-bin/user/info/updateremark`. */
   remarkUser(userId: string, remark: string, options?: CallOptions): Promise<WeChatResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/user/info/updateremark',
       body: { openid: userId, remark },
@@ -161,7 +167,7 @@ export class UserApi extends MassApi {
     lang: UserInfoLang = 'zh_CN',
     options?: CallOptions,
   ): Promise<UserInfoResult> {
-    return this.call({
+    return this.#api.call({
       method: 'GET',
       path: '/cgi-bin/user/info',
       query: { openid: userId, lang },
@@ -175,7 +181,7 @@ export class UserApi extends MassApi {
     lang: UserInfoLang = 'zh_CN',
     options?: CallOptions,
   ): Promise<UsersInfoResult> {
-    return this.call({
+    return this.#api.call({
       method: 'POST',
       path: '/cgi-bin/user/info/batchget',
       body: { user_list: userIdList.map((openid) => ({ openid, lang })) },
@@ -188,7 +194,7 @@ export class UserApi extends MassApi {
    * @param firstUserId - the `next_openid` of the previous page; omit for the first page.
    */
   getFollowers(firstUserId?: string, options?: CallOptions): Promise<FollowersResult> {
-    return this.call({
+    return this.#api.call({
       method: 'GET',
       path: '/cgi-bin/user/get',
       query: { next_openid: firstUserId || undefined },
