@@ -17,7 +17,6 @@ export type {
   OnlineKfListResult,
 } from './custom-service.js';
 export {
-  TOKEN_ERROR_CODES,
   WeChatApiError,
   WeChatNetworkError,
   WeChatResponseError,
