@@ -23,8 +23,10 @@ const crypt = cryptFor(credentials);
 // Distinct messages from 1000 users, so sessions and dedup see realistic keys. Every request is a
 // new message (its own MsgId): a repeated MsgId would be answered from the dedup cache as a retry.
 const MSG_ID_BASE = BigInt(Date.now()) * 1_000_000n;
+// Signed with the current time and a nonce of its own, as WeChat does: the bot refuses a stale
+// timestamp and a repeated nonce with another body.
 const requestFor = (i: number) => {
-  const timestamp = String(1_700_000_000 + (i % 4096));
+  const timestamp = String(Math.floor(Date.now() / 1000));
   const openid = `user_${i % 1000}`;
   const xml = buildMessageXml('text', {
     target: 'gh_bench',
@@ -35,7 +37,7 @@ const requestFor = (i: number) => {
   });
   const request = buildMessageRequest(credentials, xml, {
     timestamp,
-    nonce: String(100_000 + i),
+    nonce: `${MSG_ID_BASE}${i}`,
     openid,
     ...(crypt ? { crypt } : {}),
   });
