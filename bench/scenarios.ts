@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
-import { RedisDedupeStore } from '../src/dedupe/redis.js';
-import { silentLogger } from '../src/logger.js';
+import { RedisDedupeStore } from '../src/core/dedupe/redis.js';
+import { silentLogger } from '../src/core/logger.js';
+import { RedisStorage } from '../src/core/session/redis.js';
+import { SQLiteStorage } from '../src/core/session/sqlite.js';
+import type { SessionStorage } from '../src/core/session/storage.js';
 import { ZgRoBot, type ZgRoBotOptions } from '../src/robot.js';
-import { RedisStorage } from '../src/session/redis.js';
-import { SQLiteStorage } from '../src/session/sqlite.js';
-import type { SessionStorage } from '../src/session/storage.js';
 
 export const TOKEN = 'bench_token';
 export const APP_ID = 'wxbench0000000000';

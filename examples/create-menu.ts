@@ -7,7 +7,7 @@
  * `WECHAT_API_BASE` points the client at another API host (a proxy, or the tests' fake server).
  */
 import { readFile } from 'node:fs/promises';
-import { Client, type Menu, WeChatApiError } from '../src/client/index.js';
+import { Client, type Menu, WeChatApiError } from '../src/core/client/index.js';
 
 const appId = process.env.WECHAT_APP_ID;
 const appSecret = process.env.WECHAT_APP_SECRET;

@@ -1,6 +1,6 @@
 import type { Middleware, ParameterizedContext } from 'koa';
 import getRawBody from 'raw-body';
-import { WechatError } from '../src/errors.js';
+import { WechatError } from '../src/core/errors.js';
 import { stateOf } from './state.js';
 
 /** The default cap on a request body: WeChat messages are a few KiB. */

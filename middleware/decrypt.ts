@@ -1,10 +1,10 @@
 import type { Middleware } from 'koa';
-import type { MessageCrypt } from '../src/crypto/message-crypt.js';
-import { DecryptError, SignatureError, WechatError } from '../src/errors.js';
-import type { Logger } from '../src/logger.js';
-import { parseXml } from '../src/messages/xml.js';
-import { type EncryptMode, resolveEncryptMode } from '../src/security/encrypt-mode.js';
-import type { NonceStore } from '../src/security/nonce-store.js';
+import type { MessageCrypt } from '../src/core/crypto/message-crypt.js';
+import { DecryptError, SignatureError, WechatError } from '../src/core/errors.js';
+import type { Logger } from '../src/core/logger.js';
+import { parseXml } from '../src/core/messages/xml.js';
+import { type EncryptMode, resolveEncryptMode } from '../src/core/security/encrypt-mode.js';
+import type { NonceStore } from '../src/core/security/nonce-store.js';
 import { readBody } from './body.js';
 import { checkReplay } from './replay.js';
 import { queryParam, stateOf } from './state.js';

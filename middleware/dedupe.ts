@@ -1,8 +1,8 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import { Deduper, type DeduperOptions, dedupeKey } from '../src/dedupe/deduper.js';
-import { PipelineError } from '../src/errors.js';
-import type { Logger } from '../src/logger.js';
-import type { AnyMessage } from '../src/messages/types.js';
+import { Deduper, type DeduperOptions, dedupeKey } from '../src/core/dedupe/deduper.js';
+import { PipelineError } from '../src/core/errors.js';
+import type { Logger } from '../src/core/logger.js';
+import type { AnyMessage } from '../src/core/messages/types.js';
 import { settleAnswer } from './render.js';
 import { stateOf } from './state.js';
 import { turnRunning } from './turn.js';
@@ -11,8 +11,8 @@ export {
   DEFAULT_DEDUPE_WINDOW,
   dedupeKey,
   MIN_DEDUPE_WINDOW,
-} from '../src/dedupe/deduper.js';
-export { DEFAULT_RETRY_WINDOW } from '../src/turn/clock.js';
+} from '../src/core/dedupe/deduper.js';
+export { DEFAULT_RETRY_WINDOW } from '../src/core/turn/clock.js';
 
 /** Options of {@link dedupe}. */
 export interface DedupeOptions extends DeduperOptions {

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { MessageCrypt } from '../src/crypto/message-crypt.js';
+import type { MessageCrypt } from '../src/core/crypto/message-crypt.js';
 import { stateOf } from './state.js';
 
 /** Options of {@link encrypt}. */

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import { WechatError } from '../src/errors.js';
-import type { Logger } from '../src/logger.js';
+import { WechatError } from '../src/core/errors.js';
+import type { Logger } from '../src/core/logger.js';
 import { stateOf } from './state.js';
 
 /**

@@ -13,16 +13,20 @@
  * ```
  * @module
  */
-export { MessageCrypt, type MessageCryptOptions } from '../src/crypto/message-crypt.js';
-export { checkMsgSignature, checkSignature, computeSignature } from '../src/crypto/signature.js';
-export { DEFAULT_DEDUPE_WINDOW, MIN_DEDUPE_WINDOW } from '../src/dedupe/deduper.js';
-export { DEFAULT_TIMESTAMP_WINDOW } from '../src/security/timestamp.js';
+export { MessageCrypt, type MessageCryptOptions } from '../src/core/crypto/message-crypt.js';
+export {
+  checkMsgSignature,
+  checkSignature,
+  computeSignature,
+} from '../src/core/crypto/signature.js';
+export { DEFAULT_DEDUPE_WINDOW, MIN_DEDUPE_WINDOW } from '../src/core/dedupe/deduper.js';
+export { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
 export {
   DEFAULT_FINAL_DEADLINE,
   DEFAULT_REPLY_TIMEOUT,
   DEFAULT_RETRY_WINDOW,
   TurnClock,
-} from '../src/turn/clock.js';
+} from '../src/core/turn/clock.js';
 export { type BodyOptions, body, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT } from './body.js';
 export { type DecryptOptions, decrypt } from './decrypt.js';
 export { type DedupeOptions, dedupe, dedupeKey } from './dedupe.js';

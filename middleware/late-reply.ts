@@ -1,10 +1,10 @@
-import { PipelineError } from '../src/errors.js';
-import type { Logger } from '../src/logger.js';
-import type { AnyMessage } from '../src/messages/types.js';
-import { type CustomerServiceClient, replyKindOf } from '../src/replies/kinds.js';
-import type { Reply } from '../src/replies/replies.js';
+import { PipelineError } from '../src/core/errors.js';
+import type { Logger } from '../src/core/logger.js';
+import type { AnyMessage } from '../src/core/messages/types.js';
+import { type CustomerServiceClient, replyKindOf } from '../src/core/replies/kinds.js';
+import type { Reply } from '../src/core/replies/replies.js';
 
-export type { CustomerServiceClient } from '../src/replies/kinds.js';
+export type { CustomerServiceClient } from '../src/core/replies/kinds.js';
 
 /**
  * What happens to a reply the handlers produced after the bot already answered `success` (past

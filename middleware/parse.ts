@@ -1,8 +1,8 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import { WechatError } from '../src/errors.js';
-import type { Logger } from '../src/logger.js';
-import { messageFromElement } from '../src/messages/parse.js';
-import { parseXml } from '../src/messages/xml.js';
+import { WechatError } from '../src/core/errors.js';
+import type { Logger } from '../src/core/logger.js';
+import { messageFromElement } from '../src/core/messages/parse.js';
+import { parseXml } from '../src/core/messages/xml.js';
 import { readBody } from './body.js';
 import { stateOf } from './state.js';
 

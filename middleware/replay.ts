@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ParameterizedContext } from 'koa';
-import { SignatureError } from '../src/errors.js';
-import type { Logger } from '../src/logger.js';
-import type { NonceStore } from '../src/security/nonce-store.js';
-import { DEFAULT_TIMESTAMP_WINDOW } from '../src/security/timestamp.js';
+import { SignatureError } from '../src/core/errors.js';
+import type { Logger } from '../src/core/logger.js';
+import type { NonceStore } from '../src/core/security/nonce-store.js';
+import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
 import { queryParam } from './state.js';
 
 /**

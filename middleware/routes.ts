@@ -4,16 +4,16 @@ import {
   MESSAGE_TYPES,
   type MessageKinds,
   type MessageType,
-} from '../src/messages/kinds.js';
+} from '../src/core/messages/kinds.js';
 import type {
   AnyMessage,
   ClickEvent,
   MessageOf,
   TextMessage,
   UnionOf,
-} from '../src/messages/types.js';
-import { isReply, type ReplyValue } from '../src/replies/coerce.js';
-import type { SessionData } from '../src/session/storage.js';
+} from '../src/core/messages/types.js';
+import { isReply, type ReplyValue } from '../src/core/replies/coerce.js';
+import type { SessionData } from '../src/core/session/storage.js';
 import type { WechatContext } from './state.js';
 
 /**

@@ -1,10 +1,10 @@
 import type { Middleware } from 'koa';
-import { PipelineError } from '../src/errors.js';
-import { type Logger, rateLimitedWarning } from '../src/logger.js';
-import type { AnyMessage } from '../src/messages/types.js';
-import { holdSession } from '../src/session/hold.js';
-import { KeyedQueue } from '../src/session/queue.js';
-import type { SessionData, SessionStorage } from '../src/session/storage.js';
+import { PipelineError } from '../src/core/errors.js';
+import { type Logger, rateLimitedWarning } from '../src/core/logger.js';
+import type { AnyMessage } from '../src/core/messages/types.js';
+import { holdSession } from '../src/core/session/hold.js';
+import { KeyedQueue } from '../src/core/session/queue.js';
+import type { SessionData, SessionStorage } from '../src/core/session/storage.js';
 import { stateOf } from './state.js';
 import { turnRunning } from './turn.js';
 

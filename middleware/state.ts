@@ -1,9 +1,9 @@
 import type { DefaultState, ParameterizedContext } from 'koa';
-import type { Logger } from '../src/logger.js';
-import type { AnyMessage } from '../src/messages/types.js';
-import type { ReplyValue } from '../src/replies/coerce.js';
-import type { SessionData } from '../src/session/storage.js';
-import { TurnClock } from '../src/turn/clock.js';
+import type { Logger } from '../src/core/logger.js';
+import type { AnyMessage } from '../src/core/messages/types.js';
+import type { ReplyValue } from '../src/core/replies/coerce.js';
+import type { SessionData } from '../src/core/session/storage.js';
+import { TurnClock } from '../src/core/turn/clock.js';
 
 /**
  * What zgrobot keeps on `ctx.wechat` for one request. Koa's own `ctx.message` is the HTTP status

@@ -1,6 +1,6 @@
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { Logger } from '../src/logger.js';
-import { DEFAULT_REPLY_TIMEOUT } from '../src/turn/clock.js';
+import type { Logger } from '../src/core/logger.js';
+import { DEFAULT_REPLY_TIMEOUT } from '../src/core/turn/clock.js';
 import { type LateReplyOptions, latePusher } from './late-reply.js';
 import { answer, replyOf, settleAnswer } from './render.js';
 import { type PipelineState, stateOf } from './state.js';
@@ -25,7 +25,7 @@ export interface TurnOptions extends LateReplyOptions {
  * `ctx.wechat.defer()`), it answers `success` at once and lets them finish, then delivers their
  * reply late: to a WeChat retry when `dedupe()` finds one waiting, else per `lateReply`
  * (customer-service message, or logged and dropped). The timing itself is the turn's clock
- * (`src/turn/clock.ts`), shared by every stage of the request.
+ * (`src/core/turn/clock.ts`), shared by every stage of the request.
  *
  * @example
  * ```ts

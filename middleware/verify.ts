@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
-import { checkSignature } from '../src/crypto/signature.js';
-import type { Logger } from '../src/logger.js';
-import { DEFAULT_TIMESTAMP_WINDOW, isFreshTimestamp } from '../src/security/timestamp.js';
+import { checkSignature } from '../src/core/crypto/signature.js';
+import type { Logger } from '../src/core/logger.js';
+import { DEFAULT_TIMESTAMP_WINDOW, isFreshTimestamp } from '../src/core/security/timestamp.js';
 import { defaultErrorPage, type ErrorPage, escapeHtml } from './error-page.js';
 import { queryParam, stateOf } from './state.js';
 

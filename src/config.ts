@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LateReplyMode } from '../middleware/late-reply.js';
-import { MessageCrypt } from './crypto/message-crypt.js';
-import type { DedupeStore } from './dedupe/store.js';
-import { type EncryptMode, isEncryptMode } from './security/encrypt-mode.js';
-import type { NonceStore } from './security/nonce-store.js';
+import { MessageCrypt } from './core/crypto/message-crypt.js';
+import type { DedupeStore } from './core/dedupe/store.js';
+import { type EncryptMode, isEncryptMode } from './core/security/encrypt-mode.js';
+import type { NonceStore } from './core/security/nonce-store.js';
+import type { SessionStorage } from './core/session/storage.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server.js';
-import type { SessionStorage } from './session/storage.js';
 
 /**
  * The settings of a robot. Every field has the seed's default; the {@link ServerLimits} (slow

@@ -20,22 +20,22 @@ export type { ErrorPage } from '../middleware/error-page.js';
 export type { LateReplyMode } from '../middleware/late-reply.js';
 export { type FilterRule, type Handler, Router } from '../middleware/routes.js';
 export type { WechatContext, WechatState } from '../middleware/state.js';
-export { Client } from './client/client.js';
-export type { ClientOptions } from './client/core.js';
+export { Config, type ConfigValues } from './config.js';
+export { Client } from './core/client/client.js';
+export type { ClientOptions } from './core/client/core.js';
 export {
   WeChatApiError,
   WeChatNetworkError,
   WeChatResponseError,
   WeChatResponseTooLargeError,
   WeChatTimeoutError,
-} from './client/errors.js';
-export { RedisTokenStore } from './client/redis-token-store.js';
-export { MemoryTokenStore, type TokenStore } from './client/token-store.js';
-export { Config, type ConfigValues } from './config.js';
-export { generateToken } from './crypto/token.js';
-export { MemoryDedupeStore } from './dedupe/memory.js';
-export { RedisDedupeStore } from './dedupe/redis.js';
-export type { DedupeStore } from './dedupe/store.js';
+} from './core/client/errors.js';
+export { RedisTokenStore } from './core/client/redis-token-store.js';
+export { MemoryTokenStore, type TokenStore } from './core/client/token-store.js';
+export { generateToken } from './core/crypto/token.js';
+export { MemoryDedupeStore } from './core/dedupe/memory.js';
+export { RedisDedupeStore } from './core/dedupe/redis.js';
+export type { DedupeStore } from './core/dedupe/store.js';
 export {
   DecryptError,
   InvalidEncodingAESKeyError,
@@ -44,11 +44,11 @@ export {
   SignatureError,
   WechatError,
   XmlParseError,
-} from './errors.js';
-export { enablePrettyLogging, type Logger, type LogLevel, silentLogger } from './logger.js';
-export type { MessageType } from './messages/kinds.js';
-export type { AnyMessage, Event, Message, MessageOf, TextMessage } from './messages/types.js';
-export type { ReplyValue } from './replies/coerce.js';
+} from './core/errors.js';
+export { enablePrettyLogging, type Logger, type LogLevel, silentLogger } from './core/logger.js';
+export type { MessageType } from './core/messages/kinds.js';
+export type { AnyMessage, Event, Message, MessageOf, TextMessage } from './core/messages/types.js';
+export type { ReplyValue } from './core/replies/coerce.js';
 export {
   Article,
   ArticlesReply,
@@ -60,7 +60,18 @@ export {
   TransferCustomerServiceReply,
   VideoReply,
   VoiceReply,
-} from './replies/replies.js';
+} from './core/replies/replies.js';
+export type { EncryptMode } from './core/security/encrypt-mode.js';
+export { MemoryNonceStore, type NonceStore } from './core/security/nonce-store.js';
+export { RedisNonceStore } from './core/security/redis-nonce-store.js';
+export { FileStorage } from './core/session/file.js';
+export { MemoryStorage } from './core/session/memory.js';
+export { MongoDBStorage } from './core/session/mongodb.js';
+export { MySQLStorage } from './core/session/mysql.js';
+export { PostgreSQLStorage } from './core/session/postgresql.js';
+export { RedisStorage } from './core/session/redis.js';
+export { SQLiteStorage } from './core/session/sqlite.js';
+export type { SessionData, SessionStorage } from './core/session/storage.js';
 export {
   type RobotMiddleware,
   type RobotSessionOptions,
@@ -69,14 +80,3 @@ export {
   ZgRoBot,
   type ZgRoBotOptions,
 } from './robot.js';
-export type { EncryptMode } from './security/encrypt-mode.js';
-export { MemoryNonceStore, type NonceStore } from './security/nonce-store.js';
-export { RedisNonceStore } from './security/redis-nonce-store.js';
-export { FileStorage } from './session/file.js';
-export { MemoryStorage } from './session/memory.js';
-export { MongoDBStorage } from './session/mongodb.js';
-export { MySQLStorage } from './session/mysql.js';
-export { PostgreSQLStorage } from './session/postgresql.js';
-export { RedisStorage } from './session/redis.js';
-export { SQLiteStorage } from './session/sqlite.js';
-export type { SessionData, SessionStorage } from './session/storage.js';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Config, DEFAULT_CONFIG } from '../src/config.js';
-import { InvalidEncodingAESKeyError } from '../src/errors.js';
-import { MemoryStorage } from '../src/session/memory.js';
+import { InvalidEncodingAESKeyError } from '../src/core/errors.js';
+import { MemoryStorage } from '../src/core/session/memory.js';
 import { AES_KEY } from './support/wechat.js';
 
 describe('Config defaults (seed §11.1)', () => {

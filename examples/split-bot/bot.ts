@@ -7,7 +7,7 @@
  *
  * With `ZGROBOT_APP_ID` and `ZGROBOT_APP_SECRET` set, it also creates the menu on start.
  */
-import { WeChatApiError } from '../../src/client/index.js';
+import { WeChatApiError } from '../../src/core/client/index.js';
 import { ZgRoBot } from '../../src/index.js';
 import { greetings } from './handlers/greetings.js';
 import { MENU, registerMenu } from './handlers/menu.js';

@@ -1,5 +1,5 @@
-import { WeChatApiError } from '../client/errors.js';
-import { DecryptError, SignatureError, WechatError } from '../errors.js';
+import { WeChatApiError } from '../core/client/errors.js';
+import { DecryptError, SignatureError, WechatError } from '../core/errors.js';
 import {
   BotUnreachableError,
   InvalidReplyError,

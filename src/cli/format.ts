@@ -1,4 +1,4 @@
-import type { XmlReplyType } from '../replies/kinds.js';
+import type { XmlReplyType } from '../core/replies/kinds.js';
 import type { ParsedReply } from '../testing/reply.js';
 
 /**

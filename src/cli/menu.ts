@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Client } from '../client/client.js';
-import type { Menu } from '../client/menu.js';
+import { Client } from '../core/client/client.js';
+import type { Menu } from '../core/client/menu.js';
 import { CliError, UsageError } from './errors.js';
 
 export const MENU_HELP = `Usage: zgrobot menu <get | create <file.json> | delete> [options]

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { FieldSpec } from '../messages/fields.js';
+import type { FieldSpec } from '../core/messages/fields.js';
 import {
   isMessageType,
   MESSAGE_KINDS,
   MESSAGE_TYPES,
   type MessageType,
   messageTypeOf,
-} from '../messages/kinds.js';
+} from '../core/messages/kinds.js';
 import { createTestClient, type TestClientOptions } from '../testing/client.js';
 import type { MessageInput } from '../testing/message-xml.js';
 import type { ParsedReply } from '../testing/reply.js';

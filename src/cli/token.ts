@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { generateToken } from '../crypto/token.js';
+import { generateToken } from '../core/crypto/token.js';
 import { UsageError } from './errors.js';
 
 export const TOKEN_HELP = `Usage: zgrobot token [length]

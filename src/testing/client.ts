@@ -4,7 +4,7 @@ import {
   type MessageKinds,
   type MessageType,
   messageTypeOf,
-} from '../messages/kinds.js';
+} from '../core/messages/kinds.js';
 import { UnexpectedStatusError } from './errors.js';
 import { buildMessageXml, type MessageEnvelope, type MessageInput } from './message-xml.js';
 import { openReply, type ParsedReply } from './reply.js';

@@ -1,4 +1,4 @@
-import { WechatError } from '../errors.js';
+import { WechatError } from '../core/errors.js';
 
 /**
  * The bot answered with an HTTP status other than 200: 403 for a wrong token, 400 for a message

@@ -1,6 +1,6 @@
-import type { FieldSpec, FieldsOf, PicListItem } from '../messages/fields.js';
-import { MESSAGE_KINDS, type MessageKinds, type MessageType } from '../messages/kinds.js';
-import { cdata } from '../replies/xml.js';
+import type { FieldSpec, FieldsOf, PicListItem } from '../core/messages/fields.js';
+import { MESSAGE_KINDS, type MessageKinds, type MessageType } from '../core/messages/kinds.js';
+import { cdata } from '../core/replies/xml.js';
 
 /** The fields of a message of kind `T`, all optional: what a test or the CLI fills in. */
 export type MessageFields<T extends MessageType> = Partial<FieldsOf<MessageKinds[T]['fields']>>;
@@ -89,7 +89,7 @@ function renderValue(spec: FieldSpec, value: unknown): string {
 
 /**
  * The XML WeChat sends for a message or event of kind `type`, written from the table of kinds
- * (`src/messages/kinds.ts`), so every kind the parser knows can be built, nested fields
+ * (`src/core/messages/kinds.ts`), so every kind the parser knows can be built, nested fields
  * (`ScanCodeInfo.ScanType`, `SendPicsInfo.PicList`) included. Fields left out are left out of
  * the XML too.
  *

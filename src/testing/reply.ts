@@ -1,7 +1,7 @@
-import type { MessageCrypt } from '../crypto/message-crypt.js';
-import type { XmlElement, XmlValue } from '../messages/types.js';
-import { parseXml } from '../messages/xml.js';
-import type { XmlReplyType } from '../replies/kinds.js';
+import type { MessageCrypt } from '../core/crypto/message-crypt.js';
+import type { XmlElement, XmlValue } from '../core/messages/types.js';
+import { parseXml } from '../core/messages/xml.js';
+import type { XmlReplyType } from '../core/replies/kinds.js';
 import { InvalidReplyError } from './errors.js';
 
 /** What every reply XML carries. */

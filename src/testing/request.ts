@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { MessageCrypt } from '../crypto/message-crypt.js';
-import { computeSignature } from '../crypto/signature.js';
-import { WechatError } from '../errors.js';
-import { parseXml } from '../messages/xml.js';
-import { cdata } from '../replies/xml.js';
+import { MessageCrypt } from '../core/crypto/message-crypt.js';
+import { computeSignature } from '../core/crypto/signature.js';
+import { WechatError } from '../core/errors.js';
+import { parseXml } from '../core/messages/xml.js';
+import { cdata } from '../core/replies/xml.js';
 
 /** The account settings a request is signed (and maybe encrypted) with. */
 export interface WechatCredentials {

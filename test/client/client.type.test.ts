@@ -5,7 +5,7 @@ import type {
   MediaDownload,
   SubmitPublishResult,
   TokenStore,
-} from '../../src/client/index.js';
+} from '../../src/core/client/index.js';
 
 /** Keys of `T` whose type is `any`. */
 type AnyKeys<T> = { [K in keyof T]: 0 extends 1 & T[K] ? K : never }[keyof T];

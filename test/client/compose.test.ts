@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AREAS } from '../../src/client/client.js';
-import type { ApiCaller, CallSpec } from '../../src/client/core.js';
-import { Client, type ClientOptions, type WeChatResult } from '../../src/client/index.js';
-import { MenuApi } from '../../src/client/menu.js';
+import { AREAS } from '../../src/core/client/client.js';
+import type { ApiCaller, CallSpec } from '../../src/core/client/core.js';
+import { Client, type ClientOptions, type WeChatResult } from '../../src/core/client/index.js';
+import { MenuApi } from '../../src/core/client/menu.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 
 // Client is composed of independent area classes (see client.ts); these tests check that the

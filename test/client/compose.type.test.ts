@@ -1,8 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { AREAS } from '../../src/client/client.js';
-import type { Client, WeChatResult } from '../../src/client/index.js';
-import type { MenuApi } from '../../src/client/menu.js';
-import type { PublishApi } from '../../src/client/publish.js';
+import type { AREAS } from '../../src/core/client/client.js';
+import type { Client, WeChatResult } from '../../src/core/client/index.js';
+import type { MenuApi } from '../../src/core/client/menu.js';
+import type { PublishApi } from '../../src/core/client/publish.js';
 
 type Area = InstanceType<(typeof AREAS)[number]>;
 /** Every public member name of every area (distributes over the union). */

@@ -7,8 +7,8 @@ import {
   WeChatNetworkError,
   WeChatResponseError,
   WeChatTimeoutError,
-} from '../../src/client/index.js';
-import { WechatError } from '../../src/errors.js';
+} from '../../src/core/client/index.js';
+import { WechatError } from '../../src/core/errors.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 
 let api: FakeWeChatApi;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson, stringifyJson, toBigIdNumber } from '../../src/client/json.js';
-import { filenameFromDisposition } from '../../src/client/media.js';
+import { parseJson, stringifyJson, toBigIdNumber } from '../../src/core/client/json.js';
+import { filenameFromDisposition } from '../../src/core/client/media.js';
 
 describe('parseJson', () => {
   it('keeps 64-bit ids as strings with every digit', () => {

@@ -7,7 +7,7 @@ import {
   type MediaDownload,
   type UserInfoResult,
   type WeChatResult,
-} from '../../src/client/index.js';
+} from '../../src/core/client/index.js';
 import {
   type FakeReply,
   type FakeWeChatApi,

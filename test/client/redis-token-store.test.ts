@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { Client } from '../../src/client/client.js';
-import { type RedisTokenClient, RedisTokenStore } from '../../src/client/redis-token-store.js';
+import { Client } from '../../src/core/client/client.js';
+import { type RedisTokenClient, RedisTokenStore } from '../../src/core/client/redis-token-store.js';
 import { runTag, within } from '../session/helpers.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 

@@ -1,7 +1,11 @@
 // Its own file, so its own process (vitest forks): the RSS figures are this test's alone.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, type ClientOptions, WeChatResponseTooLargeError } from '../../src/client/index.js';
-import { WechatError } from '../../src/errors.js';
+import {
+  Client,
+  type ClientOptions,
+  WeChatResponseTooLargeError,
+} from '../../src/core/client/index.js';
+import { WechatError } from '../../src/core/errors.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 
 const MiB = 1024 * 1024;

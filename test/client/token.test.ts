@@ -7,7 +7,7 @@ import {
   type TokenStore,
   WeChatApiError,
   WeChatTimeoutError,
-} from '../../src/client/index.js';
+} from '../../src/core/client/index.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 
 let api: FakeWeChatApi;

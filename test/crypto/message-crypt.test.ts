@@ -1,12 +1,12 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MessageCrypt } from '../../src/crypto/index.js';
+import { MessageCrypt } from '../../src/core/crypto/index.js';
 import {
   DecryptError,
   InvalidEncodingAESKeyError,
   SignatureError,
   WechatError,
-} from '../../src/errors.js';
+} from '../../src/core/errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Vectors computed with the openssl CLI (OpenSSL 3.0), not with the code under test.

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkMsgSignature, checkSignature, computeSignature } from '../../src/crypto/index.js';
+import {
+  checkMsgSignature,
+  checkSignature,
+  computeSignature,
+} from '../../src/core/crypto/index.js';
 
 // Expected digests below were computed outside the code under test, in the shell, by sorting
 // by hand and hashing the concatenation:

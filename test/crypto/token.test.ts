@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateToken } from '../../src/crypto/index.js';
+import { generateToken } from '../../src/core/crypto/index.js';
 
 describe('generateToken', () => {
   it('defaults to 32 characters', () => {

@@ -3,7 +3,7 @@ import { sendAsCustomerMessage } from '../../middleware/late-reply.js';
 import { type PipelineConfig, pipeline } from '../../middleware/pipeline.js';
 import { Router } from '../../middleware/routes.js';
 import { stateOf } from '../../middleware/state.js';
-import { Client } from '../../src/client/client.js';
+import { Client } from '../../src/core/client/client.js';
 import {
   Article,
   ArticlesReply,
@@ -15,7 +15,7 @@ import {
   TransferCustomerServiceReply,
   VideoReply,
   VoiceReply,
-} from '../../src/replies/replies.js';
+} from '../../src/core/replies/replies.js';
 import { type RunningBot, sleep, startBot } from '../dedupe/bot.js';
 import { recordingLogger, replyText, waitFor } from '../middleware/helpers.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '../../src/client/client.js';
 import { Config } from '../../src/config.js';
-import { MemoryDedupeStore } from '../../src/dedupe/memory.js';
-import { PipelineError } from '../../src/errors.js';
+import { Client } from '../../src/core/client/client.js';
+import { MemoryDedupeStore } from '../../src/core/dedupe/memory.js';
+import { PipelineError } from '../../src/core/errors.js';
 import { ZgRoBot } from '../../src/robot.js';
 import { type RunningBot, startBot } from '../dedupe/bot.js';
 import { recordingLogger, replyText, waitFor } from '../middleware/helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DedupeStore } from '../../src/dedupe/store.js';
+import type { DedupeStore } from '../../src/core/dedupe/store.js';
 
 let counter = 0;
 /** A key no other case (or run) uses. */

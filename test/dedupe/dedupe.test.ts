@@ -9,11 +9,11 @@ import { router } from '../../middleware/router.js';
 import { Router } from '../../middleware/routes.js';
 import { turn } from '../../middleware/turn.js';
 import { verify } from '../../middleware/verify.js';
-import { MessageCrypt } from '../../src/crypto/message-crypt.js';
-import { MemoryDedupeStore } from '../../src/dedupe/memory.js';
-import type { DedupeStore } from '../../src/dedupe/store.js';
-import { parseMessage } from '../../src/messages/parse.js';
-import { MemoryStorage } from '../../src/session/memory.js';
+import { MessageCrypt } from '../../src/core/crypto/message-crypt.js';
+import { MemoryDedupeStore } from '../../src/core/dedupe/memory.js';
+import type { DedupeStore } from '../../src/core/dedupe/store.js';
+import { parseMessage } from '../../src/core/messages/parse.js';
+import { MemoryStorage } from '../../src/core/session/memory.js';
 import { gate, readReply, recordingLogger, replyText } from '../middleware/helpers.js';
 import {
   AES_KEY,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryDedupeStore } from '../../src/dedupe/memory.js';
+import { MemoryDedupeStore } from '../../src/core/dedupe/memory.js';
 import { describeDedupeStoreContract } from './contract.js';
 
 describeDedupeStoreContract('MemoryDedupeStore', () => new MemoryDedupeStore());

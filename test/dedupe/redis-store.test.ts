@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { type RedisDedupeClient, RedisDedupeStore } from '../../src/dedupe/redis.js';
+import { type RedisDedupeClient, RedisDedupeStore } from '../../src/core/dedupe/redis.js';
 import { runTag, within } from '../session/helpers.js';
 import { describeDedupeStoreContract, freshKey } from './contract.js';
 

@@ -1,8 +1,8 @@
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MessageCrypt } from '../../src/crypto/message-crypt.js';
-import { DecryptError, InvalidEncodingAESKeyError, SignatureError } from '../../src/errors.js';
+import { MessageCrypt } from '../../src/core/crypto/message-crypt.js';
+import { DecryptError, InvalidEncodingAESKeyError, SignatureError } from '../../src/core/errors.js';
 import { aesEncrypt, sha1Sorted } from '../support/safe-mode.js';
 import { AES_KEY, APP_ID, TOKEN } from '../support/wechat.js';
 import { anyString, check } from './support.js';

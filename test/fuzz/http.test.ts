@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipeline } from '../../middleware/pipeline.js';
 import { Router } from '../../middleware/routes.js';
 import type { WechatContext } from '../../middleware/state.js';
-import type { AnyMessage } from '../../src/messages/types.js';
-import type { ReplyValue } from '../../src/replies/coerce.js';
+import type { AnyMessage } from '../../src/core/messages/types.js';
+import type { ReplyValue } from '../../src/core/replies/coerce.js';
 import {
   Article,
   ArticlesReply,
@@ -19,7 +19,7 @@ import {
   TransferCustomerServiceReply,
   VideoReply,
   VoiceReply,
-} from '../../src/replies/replies.js';
+} from '../../src/core/replies/replies.js';
 import { ZgRoBot } from '../../src/robot.js';
 import { appOf, expectNoStackTrace, recordingLogger } from '../middleware/helpers.js';
 import { aesDecrypt, aesEncrypt, sha1Sorted } from '../support/safe-mode.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { XmlParseError } from '../../src/errors.js';
-import { MESSAGE_TYPES, parseMessage } from '../../src/messages/index.js';
-import { parseXml } from '../../src/messages/xml.js';
+import { XmlParseError } from '../../src/core/errors.js';
+import { MESSAGE_TYPES, parseMessage } from '../../src/core/messages/index.js';
+import { parseXml } from '../../src/core/messages/xml.js';
 import { anyString, check, mutated, type ValidMessage, validMessage, xmlish } from './support.js';
 
 /** A generous bound for one parse of a few KiB: catches runaway (super-linear) parsing. */

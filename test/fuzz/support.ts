@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { FieldSpec } from '../../src/messages/fields.js';
-import { MESSAGE_KINDS, MESSAGE_TYPES, type MessageType } from '../../src/messages/kinds.js';
+import type { FieldSpec } from '../../src/core/messages/fields.js';
+import { MESSAGE_KINDS, MESSAGE_TYPES, type MessageType } from '../../src/core/messages/kinds.js';
 
 /**
  * Shared pieces of the fuzz tests (issue 9). Every property runs a fixed number of times from a

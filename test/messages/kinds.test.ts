@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_KINDS, type MessageType, messageTypeOf } from '../../src/messages/kinds.js';
+import { MESSAGE_KINDS, type MessageType, messageTypeOf } from '../../src/core/messages/kinds.js';
 
 describe('messageTypeOf', () => {
   it('maps every row of the table back to its type, in any case', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { XmlParseError } from '../../src/errors.js';
-import type { FieldSpec } from '../../src/messages/fields.js';
-import { MESSAGE_KINDS, MESSAGE_TYPES, type MessageType } from '../../src/messages/kinds.js';
-import { parseMessage } from '../../src/messages/parse.js';
-import type { AnyMessage } from '../../src/messages/types.js';
+import { XmlParseError } from '../../src/core/errors.js';
+import type { FieldSpec } from '../../src/core/messages/fields.js';
+import { MESSAGE_KINDS, MESSAGE_TYPES, type MessageType } from '../../src/core/messages/kinds.js';
+import { parseMessage } from '../../src/core/messages/parse.js';
+import type { AnyMessage } from '../../src/core/messages/types.js';
 
 const HEAD = (msgType: string) =>
   '<ToUserName><![CDATA[gh_0123456789ab]]></ToUserName>' +

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_BODY_TIMEOUT } from '../../middleware/body.js';
 import { pipeline } from '../../middleware/pipeline.js';
 import { Router } from '../../middleware/routes.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { ZgRoBot } from '../../src/robot.js';
 import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import { appOf, botApp, expectNoStackTrace, readReply } from './helpers.js';

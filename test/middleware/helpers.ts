@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import Koa, { type Middleware } from 'koa';
 import { expect } from 'vitest';
 import { type PipelineConfig, pipeline } from '../../middleware/pipeline.js';
-import { type Logger, silentLogger } from '../../src/logger.js';
+import { type Logger, silentLogger } from '../../src/core/logger.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface LogEntry {

@@ -5,7 +5,7 @@ import { errorBoundary } from '../../middleware/error-boundary.js';
 import { parse } from '../../middleware/parse.js';
 import { Router } from '../../middleware/routes.js';
 import type { WechatContext } from '../../middleware/state.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { eventXml, signedQuery, textXml } from '../support/wechat.js';
 import { appOf, botApp, expectNoStackTrace, readReply } from './helpers.js';
 

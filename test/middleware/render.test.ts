@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from '../../middleware/parse.js';
 import { render } from '../../middleware/render.js';
 import type { WechatContext } from '../../middleware/state.js';
-import type { ReplyValue } from '../../src/replies/coerce.js';
-import { ImageReply, SuccessReply } from '../../src/replies/replies.js';
+import type { ReplyValue } from '../../src/core/replies/coerce.js';
+import { ImageReply, SuccessReply } from '../../src/core/replies/replies.js';
 import { textXml } from '../support/wechat.js';
 import { appOf, readReply, recordingLogger } from './helpers.js';
 

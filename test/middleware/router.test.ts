@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { router } from '../../middleware/router.js';
 import { type Handler, Router } from '../../middleware/routes.js';
 import { verify } from '../../middleware/verify.js';
-import { silentLogger } from '../../src/logger.js';
-import { MESSAGE_KINDS, MESSAGE_TYPES, type MessageType } from '../../src/messages/kinds.js';
-import { Article, MAX_ARTICLES, TextReply } from '../../src/replies/replies.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { MESSAGE_KINDS, MESSAGE_TYPES, type MessageType } from '../../src/core/messages/kinds.js';
+import { Article, MAX_ARTICLES, TextReply } from '../../src/core/replies/replies.js';
 import { eventXml, messageXml, signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import {
   appOf,

@@ -15,7 +15,7 @@ import type {
   UnknownEvent,
   UserGetCardEvent,
   VoiceMessage,
-} from '../../src/messages/types.js';
+} from '../../src/core/messages/types.js';
 import { ZgRoBot } from '../../src/robot.js';
 
 describe('Router narrows ctx.wechat.message per route', () => {

@@ -8,8 +8,8 @@ import { Router } from '../../middleware/routes.js';
 import { session } from '../../middleware/session.js';
 import { turn } from '../../middleware/turn.js';
 import { verify } from '../../middleware/verify.js';
-import { MemoryStorage } from '../../src/session/memory.js';
-import type { SessionData, SessionLease, SessionStorage } from '../../src/session/storage.js';
+import { MemoryStorage } from '../../src/core/session/memory.js';
+import type { SessionData, SessionLease, SessionStorage } from '../../src/core/session/storage.js';
 import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import { appOf, botApp, gate, readReply, recordingLogger, waitFor } from './helpers.js';
 

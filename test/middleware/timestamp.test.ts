@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { Router } from '../../middleware/routes.js';
 import { Config } from '../../src/config.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { ZgRoBot } from '../../src/robot.js';
 import { sha1Sorted, TOKEN, textXml } from '../support/wechat.js';
 import { botApp, recordingLogger } from './helpers.js';

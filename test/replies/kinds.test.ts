@@ -2,16 +2,16 @@ import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { type CustomerServiceClient, sendAsCustomerMessage } from '../../middleware/late-reply.js';
 import { formatReply } from '../../src/cli/format.js';
-import { coerceReply } from '../../src/replies/coerce.js';
+import { coerceReply } from '../../src/core/replies/coerce.js';
 import {
   type CustomerServiceMethod,
   REPLY_CLASSES,
   REPLY_KINDS,
   REPLY_TYPES,
   type ReplyType,
-} from '../../src/replies/kinds.js';
-import { renderReply } from '../../src/replies/render.js';
-import * as replies from '../../src/replies/replies.js';
+} from '../../src/core/replies/kinds.js';
+import { renderReply } from '../../src/core/replies/render.js';
+import * as replies from '../../src/core/replies/replies.js';
 import {
   Article,
   ArticlesReply,
@@ -23,7 +23,7 @@ import {
   TransferCustomerServiceReply,
   VideoReply,
   VoiceReply,
-} from '../../src/replies/replies.js';
+} from '../../src/core/replies/replies.js';
 import { parseReply } from '../../src/testing/reply.js';
 
 const message = { source: 'user_openid', target: 'gh_account' };

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { coerceReply, isReply } from '../../src/replies/coerce.js';
-import { renderReply } from '../../src/replies/render.js';
+import { coerceReply, isReply } from '../../src/core/replies/coerce.js';
+import { renderReply } from '../../src/core/replies/render.js';
 import {
   Article,
   ArticlesReply,
@@ -13,8 +13,8 @@ import {
   TransferCustomerServiceReply,
   VideoReply,
   VoiceReply,
-} from '../../src/replies/replies.js';
-import { cdata } from '../../src/replies/xml.js';
+} from '../../src/core/replies/replies.js';
+import { cdata } from '../../src/core/replies/xml.js';
 
 const message = { source: 'user_openid', target: 'gh_account' };
 const TIME = 1700000000;

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { Router } from '../../middleware/routes.js';
-import type { ReplyValue } from '../../src/replies/coerce.js';
-import { Article } from '../../src/replies/replies.js';
+import type { ReplyValue } from '../../src/core/replies/coerce.js';
+import { Article } from '../../src/core/replies/replies.js';
 import { ZgRoBot } from '../../src/robot.js';
 
 describe('what a handler may return', () => {

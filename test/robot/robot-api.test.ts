@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { MessageCrypt } from '../../src/crypto/message-crypt.js';
-import { SignatureError } from '../../src/errors.js';
-import { silentLogger } from '../../src/logger.js';
+import { MessageCrypt } from '../../src/core/crypto/message-crypt.js';
+import { SignatureError } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { MemoryStorage } from '../../src/core/session/memory.js';
 import { ZgRoBot } from '../../src/robot.js';
-import { MemoryStorage } from '../../src/session/memory.js';
 import { buildMessageRequest } from '../../src/testing/request.js';
 import { readReply, replyText } from '../middleware/helpers.js';
 import { AES_KEY, APP_ID, signedQuery, TOKEN, textXml } from '../support/wechat.js';

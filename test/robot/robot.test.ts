@@ -9,10 +9,10 @@ import Koa from 'koa';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Config } from '../../src/config.js';
-import { InvalidEncodingAESKeyError, PipelineError } from '../../src/errors.js';
-import { enablePrettyLogging, type Logger, silentLogger } from '../../src/logger.js';
+import { InvalidEncodingAESKeyError, PipelineError } from '../../src/core/errors.js';
+import { enablePrettyLogging, type Logger, silentLogger } from '../../src/core/logger.js';
+import { MemoryStorage } from '../../src/core/session/memory.js';
 import { ZgRoBot } from '../../src/robot.js';
-import { MemoryStorage } from '../../src/session/memory.js';
 import { expectNoStackTrace, readReply, recordingLogger } from '../middleware/helpers.js';
 import { AES_KEY, APP_ID, sha1Sorted, signedQuery, textXml } from '../support/wechat.js';
 

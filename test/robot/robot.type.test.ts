@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { WechatContext } from '../../middleware/state.js';
-import type { TextMessage } from '../../src/messages/types.js';
+import type { TextMessage } from '../../src/core/messages/types.js';
 import { ZgRoBot } from '../../src/robot.js';
 
 describe('robot types', () => {

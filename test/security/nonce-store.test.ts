@@ -1,7 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { MemoryNonceStore } from '../../src/security/nonce-store.js';
-import { type RedisNonceClient, RedisNonceStore } from '../../src/security/redis-nonce-store.js';
+import { MemoryNonceStore } from '../../src/core/security/nonce-store.js';
+import {
+  type RedisNonceClient,
+  RedisNonceStore,
+} from '../../src/core/security/redis-nonce-store.js';
 import { runTag, within } from '../session/helpers.js';
 
 describe('MemoryNonceStore', () => {

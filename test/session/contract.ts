@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionData, SessionStorage } from '../../src/session/storage.js';
+import type { SessionData, SessionStorage } from '../../src/core/session/storage.js';
 
 /** The session every backend must round-trip unchanged: CJK, emoji, nesting. */
 export const SAMPLE: SessionData = {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileStorage } from '../../src/session/file.js';
+import { FileStorage } from '../../src/core/session/file.js';
 import { describeStorageContract, SAMPLE } from './contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zgrobot-file-'));
@@ -79,7 +79,7 @@ describe('FileStorage', () => {
   it('leaves the old or the new file, never a partial one, when the process is killed mid-write', async () => {
     const sub = mkdtempSync(join(dir, 'crash-'));
     const file = join(sub, 'zgrobot_session');
-    const module = pathToFileURL(join(process.cwd(), 'src/session/file.ts')).href;
+    const module = pathToFileURL(join(process.cwd(), 'src/core/session/file.ts')).href;
     // A writer in its own process, rewriting a ~100 KB file as fast as it can until killed.
     const script = `
       import { FileStorage } from ${JSON.stringify(module)};

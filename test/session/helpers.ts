@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { SessionStorage } from '../../src/session/storage.js';
+import type { SessionStorage } from '../../src/core/session/storage.js';
 
 /**
  * Fail after `ms` instead of waiting forever: every wait on a server in these tests is bounded,

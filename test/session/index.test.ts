@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import * as session from '../../src/session/index.js';
+import * as session from '../../src/core/session/index.js';
 
 describe('zgrobot/session', () => {
   it('exports every storage', () => {
@@ -27,7 +27,7 @@ describe('zgrobot/session', () => {
     }`;
     const register = `import { register } from 'node:module';
       register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));`;
-    const entry = pathToFileURL(join(process.cwd(), 'src/session/index.ts')).href;
+    const entry = pathToFileURL(join(process.cwd(), 'src/core/session/index.ts')).href;
     const probe = `
       try { await import('ioredis'); console.log('hook inactive'); } catch { console.log('hook active'); }
       const m = await import(${JSON.stringify(entry)});

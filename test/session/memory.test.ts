@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage } from '../../src/session/memory.js';
+import { MemoryStorage } from '../../src/core/session/memory.js';
 import { describeStorageContract } from './contract.js';
 
 describeStorageContract('MemoryStorage', () => new MemoryStorage());

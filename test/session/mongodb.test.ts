@@ -4,7 +4,7 @@ import {
   type MongoCollectionLike,
   MongoDBStorage,
   type MongoSessionDocument,
-} from '../../src/session/mongodb.js';
+} from '../../src/core/session/mongodb.js';
 import { FakeMongoCollection } from '../support/fake-mongo-collection.js';
 import { describeStorageContract, SAMPLE } from './contract.js';
 

@@ -5,7 +5,7 @@ import {
   type MySQLCallbackQueryable,
   type MySQLPromiseQueryable,
   MySQLStorage,
-} from '../../src/session/mysql.js';
+} from '../../src/core/session/mysql.js';
 import { describeStorageContract, SAMPLE } from './contract.js';
 import { expectRefusedQuickly, recording, runTag, within } from './helpers.js';
 

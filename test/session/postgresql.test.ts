@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { type PostgreSQLQueryable, PostgreSQLStorage } from '../../src/session/postgresql.js';
+import { type PostgreSQLQueryable, PostgreSQLStorage } from '../../src/core/session/postgresql.js';
 import { describeStorageContract, SAMPLE } from './contract.js';
 import { expectRefusedQuickly, recording, runTag, within } from './helpers.js';
 

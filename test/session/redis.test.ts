@@ -1,6 +1,6 @@
 import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { type RedisClientLike, RedisStorage } from '../../src/session/redis.js';
+import { type RedisClientLike, RedisStorage } from '../../src/core/session/redis.js';
 import { freePort, PrivateRedisServer } from '../support/redis-server.js';
 import { describeStorageContract, SAMPLE } from './contract.js';
 import { eventually, runTag, within } from './helpers.js';

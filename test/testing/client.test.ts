@@ -1,6 +1,8 @@
 import Koa from 'koa';
 import { describe, expect, it } from 'vitest';
 import { MessageCrypt } from '../../middleware/index.js';
+import type { FieldSpec } from '../../src/core/messages/fields.js';
+import { MESSAGE_KINDS, MESSAGE_TYPES } from '../../src/core/messages/index.js';
 import {
   Article,
   ArticlesReply,
@@ -15,8 +17,6 @@ import {
   VoiceReply,
   ZgRoBot,
 } from '../../src/index.js';
-import type { FieldSpec } from '../../src/messages/fields.js';
-import { MESSAGE_KINDS, MESSAGE_TYPES } from '../../src/messages/index.js';
 import {
   buildMessageXml,
   createTestClient,

@@ -1,4 +1,4 @@
-import type { Menu } from '../../../src/client/index.js';
+import type { Menu } from '../../../src/core/client/index.js';
 import type { ZgRoBot } from '../../../src/index.js';
 
 /** The menu of seed 2.6. */
