@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /** A SHA-1 digest written as hex: 40 characters. Either case is accepted (same digest). */
 const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
@@ -43,14 +43,12 @@ export interface MsgSignatureParams {
   msgSignature: unknown;
 }
 
-/** SHA-1 of the sorted parts, concatenated; fed part by part so no joined copy is built. */
+/** SHA-1 of the sorted parts, concatenated (one-shot `hash`: no Hash object per request). */
 function sha1OfSorted(parts: string[]): Buffer {
   // Default JS sort compares UTF-16 code units: for WeChat's ASCII values that is byte order,
   // which is what WeChat's own `sort` does.
   parts.sort();
-  const hash = createHash('sha1');
-  for (const part of parts) hash.update(part, 'utf8');
-  return hash.digest();
+  return hash('sha1', parts.join(''), 'buffer');
 }
 
 /**

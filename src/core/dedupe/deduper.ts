@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Logger, rateLimitedWarning } from '../logger.js';
 import type { AnyMessage } from '../messages/types.js';
 import type { TurnClock } from '../turn/clock.js';
@@ -37,7 +37,7 @@ export interface DeduperOptions {
  * ```
  */
 export function dedupeKey(message: AnyMessage): string {
-  return `${message.target}:${createHash('sha1').update(message.raw).digest('hex')}`;
+  return `${message.target}:${hash('sha1', message.raw, 'hex')}`;
 }
 
 /** What a request is to do with its message. */

@@ -81,28 +81,24 @@ export class TurnClock {
    * Whether `work` settled (resolved or rejected) before the answer was due and before
    * {@link TurnClock.defer} was called. `work` goes on either way.
    */
-  async settledInTime(work: Promise<unknown>): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const cut = new Promise<false>((resolve) => {
+  settledInTime(work: Promise<unknown>): Promise<boolean> {
+    // One promise settled by whichever comes first; on every request, so no race of wrappers.
+    return new Promise<boolean>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (inTime: boolean) => {
+        clearTimeout(timer);
+        this.#onDefer = undefined;
+        resolve(inTime);
+      };
+      const finished = () => settle(true);
+      work.then(finished, finished);
       // `defer()` stops the wait at once, even when called before the handlers ran.
-      this.#onDefer = () => resolve(false);
-      if (this.deferred) resolve(false);
+      if (this.deferred) return settle(false);
+      this.#onDefer = () => settle(false);
       if (!this.untimed && this.replyBy !== undefined) {
-        timer = setTimeout(resolve, Math.max(1, this.replyBy - Date.now()), false);
+        timer = setTimeout(settle, Math.max(1, this.replyBy - Date.now()), false);
       }
     });
-    try {
-      return await Promise.race([
-        work.then(
-          () => true,
-          () => true,
-        ),
-        cut,
-      ]);
-    } finally {
-      clearTimeout(timer);
-      this.#onDefer = undefined;
-    }
   }
 
   /**
