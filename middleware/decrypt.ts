@@ -20,7 +20,7 @@ export interface DecryptOptions {
    *
    * @throws {PipelineError} from `decrypt()` for `'safe'` or `'compatible'` without a crypt.
    */
-  mode?: EncryptMode;
+  encryptMode?: EncryptMode;
   /**
    * Where signed POSTs are remembered (timestamp + nonce + signature → body digest); a repeat with
    * another body gets 403. `undefined` or `false`: no replay check (`pipeline()` gives a memory store).
@@ -48,7 +48,7 @@ export interface DecryptOptions {
  * ```
  */
 export function decrypt(options: DecryptOptions): Middleware {
-  const mode = resolveEncryptMode(options.mode, options.crypt !== undefined);
+  const mode = resolveEncryptMode(options.encryptMode, options.crypt !== undefined);
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
     const encrypted = queryParam(ctx, 'encrypt_type') === 'aes';

@@ -18,12 +18,12 @@ export type SendLateReply = (reply: Reply, message: AnyMessage) => Promise<unkno
 
 /** How `turn()` delivers late replies. */
 export interface LateReplyOptions {
-  /** Default: `'customer-service'` when `client` or `send` is given, else `'drop'`. */
-  mode?: LateReplyMode;
+  /** Default: `'customer-service'` when `client` or `sendLateReply` is given, else `'drop'`. */
+  lateReply?: LateReplyMode;
   /** The API client to send with (`robot.client`, `new Client(…)`). */
   client?: CustomerServiceClient;
   /** Or a function of your own; it wins over `client`. */
-  send?: SendLateReply;
+  sendLateReply?: SendLateReply;
   /** Milliseconds from arrival until `ctx.wechat.signal` aborts (default 14 500). */
   finalDeadline?: number;
   logger?: Logger;
@@ -59,11 +59,11 @@ export async function sendAsCustomerMessage(
 /**
  * Makes the function that delivers late replies from the options.
  *
- * @throws {PipelineError} for `mode: 'customer-service'` with neither `client` nor `send`.
+ * @throws {PipelineError} for `lateReply: 'customer-service'` with neither `client` nor `sendLateReply`.
  */
 export function latePusher(options: LateReplyOptions = {}): LatePusher {
-  const { client, send } = options;
-  const mode = options.mode ?? (client || send ? 'customer-service' : 'drop');
+  const { client, sendLateReply: send } = options;
+  const mode = options.lateReply ?? (client || send ? 'customer-service' : 'drop');
   if (mode === 'customer-service' && !client && !send) {
     throw new PipelineError(
       "lateReply: 'customer-service' needs a client (appId and appSecret) or a send function",

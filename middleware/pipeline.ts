@@ -107,42 +107,18 @@ export interface PipelineConfig {
  * ```
  */
 export function pipeline(config: PipelineConfig): Middleware {
-  const { logger, bodyLimit, bodyTimeout } = config;
-  const crypt = config.encodingAESKey
-    ? new MessageCrypt({
-        token: config.token,
-        encodingAESKey: config.encodingAESKey,
-        appId: config.appId ?? '',
-      })
-    : undefined;
-  const window = config.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
+  const settings = resolveSettings(config);
+  // Every stage gets the one settings object and takes what it needs from it.
   const stages: Middleware[] = [
-    errorBoundary({ logger }),
-    verify({ token: config.token, errorPage: config.errorPage, timestampWindow: window, logger }),
-    encrypt({ crypt }),
-    body({ bodyLimit, bodyTimeout }),
-    decrypt({
-      crypt,
-      mode: config.encryptMode,
-      nonceStore: config.nonceStore ?? new MemoryNonceStore(),
-      // A timestamp passes from `window` before to `window` after it: remember it that long.
-      nonceTtl: 2 * (window || DEFAULT_TIMESTAMP_WINDOW) * 1000,
-      bodyLimit,
-      logger,
-    }),
-    parse({ bodyLimit, bodyTimeout, logger }),
+    errorBoundary(settings),
+    verify(settings),
+    encrypt(settings),
+    body(settings),
+    decrypt(settings),
+    parse(settings),
+    turn(settings),
   ];
-  stages.push(
-    turn({
-      replyTimeout: config.replyTimeout,
-      mode: config.lateReply,
-      client: config.client,
-      send: config.sendLateReply,
-      finalDeadline: config.finalDeadline,
-      logger,
-    }),
-  );
-  if (config.dedupe !== false) stages.push(dedupe({ ...config.dedupe, logger }));
+  if (config.dedupe !== false) stages.push(dedupe({ ...config.dedupe, logger: settings.logger }));
   stages.push(...(config.middleware ?? []));
   const initial = config.initialSession;
   if (config.sessionStorage) {
@@ -151,7 +127,7 @@ export function pipeline(config: PipelineConfig): Middleware {
         storage: config.sessionStorage,
         getSessionKey: config.getSessionKey,
         initial,
-        logger,
+        logger: settings.logger,
       }),
     );
   } else if (initial) {
@@ -161,6 +137,25 @@ export function pipeline(config: PipelineConfig): Middleware {
       return next();
     });
   }
-  stages.push(render(), router(config.routes, { bodyLimit, logger }));
+  stages.push(render(), router(config.routes, settings));
   return compose(stages);
+}
+
+/** The pipeline's settings, resolved once: what `config` leaves out filled in, the crypt made. */
+function resolveSettings(config: PipelineConfig) {
+  const window = config.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
+  return Object.freeze({
+    ...config,
+    crypt: config.encodingAESKey
+      ? new MessageCrypt({
+          token: config.token,
+          encodingAESKey: config.encodingAESKey,
+          appId: config.appId ?? '',
+        })
+      : undefined,
+    timestampWindow: window,
+    nonceStore: config.nonceStore ?? new MemoryNonceStore(),
+    // A timestamp passes from `window` before to `window` after it: remember it that long.
+    nonceTtl: 2 * (window || DEFAULT_TIMESTAMP_WINDOW) * 1000,
+  });
 }

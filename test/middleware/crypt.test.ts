@@ -184,7 +184,7 @@ describe('decrypt() and encrypt() composed by hand', () => {
       errorBoundary({ logger: silentLogger }),
       verify({ token: TOKEN, logger: silentLogger }),
       encrypt({ crypt }),
-      decrypt({ crypt, mode, logger: silentLogger }),
+      decrypt({ crypt, encryptMode: mode, logger: silentLogger }),
       router(echoRoutes(), { logger: silentLogger }),
     );
 
@@ -208,8 +208,8 @@ describe('decrypt() and encrypt() composed by hand', () => {
     expect(res.status).toBe(403);
   });
 
-  it("decrypt({ mode: 'safe' }) without a crypt throws at once", () => {
-    expect(() => decrypt({ crypt: undefined, mode: 'safe' })).toThrow(/EncodingAESKey/);
+  it("decrypt({ encryptMode: 'safe' }) without a crypt throws at once", () => {
+    expect(() => decrypt({ crypt: undefined, encryptMode: 'safe' })).toThrow(/EncodingAESKey/);
   });
 
   it('encrypt() with no crypt does nothing', async () => {
