@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import { PipelineError } from '../src/core/errors.js';
 import { type Logger, rateLimitedWarning } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
-import { holdSession } from '../src/core/session/hold.js';
+import { holdSession, LeaseKeeper } from '../src/core/session/hold.js';
 import { KeyedQueue } from '../src/core/session/queue.js';
 import type { SessionData, SessionStorage } from '../src/core/session/storage.js';
 import { stateOf } from './state.js';
@@ -52,13 +52,15 @@ export const defaultSessionKey = (message: AnyMessage): string =>
  */
 export function session(options: SessionOptions): Middleware {
   const keyOf = options.getSessionKey ?? defaultSessionKey;
+  const lease = options.lease ?? 10_000;
   const settings = {
     storage: options.storage,
     timeout: options.loadTimeout ?? 3000,
-    lease: options.lease ?? 10_000,
+    lease,
     lockWait: options.lockWait ?? 30_000,
     warn: rateLimitedWarning(10_000),
     initial: options.initial,
+    leases: new LeaseKeeper(lease),
   };
   const queue = new KeyedQueue();
 

@@ -59,6 +59,8 @@ type Operation = {
  * ```
  */
 export class FileStorage implements SessionStorage {
+  /** Answers from this machine, bounding its own waits: no timer around its calls. */
+  readonly local = true;
   /** Absolute path of the session file. */
   readonly filename: string;
   readonly #locksFile: string;

@@ -20,6 +20,43 @@ export interface HoldSettings {
   warn: (logger: Logger, message: string) => void;
   /** The session of a user who has none stored (an empty one), and when the storage is down. */
   initial?: (() => SessionData) | undefined;
+  /** Keeps the leases of the locks held by running turns alive (one per session stage). */
+  leases: LeaseKeeper;
+}
+
+/**
+ * Renews the leases of the turn locks held now, every third of a lease, with one timer for all of
+ * them (a timer per turn would cost every message): a long turn (a deferred handler) keeps its
+ * lock; a lost renewal shows at release.
+ */
+export class LeaseKeeper {
+  readonly #lease: number;
+  readonly #held = new Map<string, { storage: LockingSessionStorage; key: string }>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(lease: number) {
+    this.#lease = lease;
+  }
+
+  add(owner: string, storage: LockingSessionStorage, key: string): void {
+    this.#held.set(owner, { storage, key });
+    if (this.#timer) return;
+    this.#timer = setInterval(() => this.#renewAll(), Math.max(50, this.#lease / 3));
+    this.#timer.unref();
+  }
+
+  delete(owner: string): void {
+    this.#held.delete(owner);
+    if (this.#held.size > 0 || !this.#timer) return;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #renewAll(): void {
+    for (const [owner, { storage, key }] of this.#held) {
+      void storage.renew(key, owner, this.#lease).catch(() => {});
+    }
+  }
 }
 
 /** A session held for one turn. */
@@ -54,7 +91,7 @@ export async function holdSession(
   const { storage } = settings;
   if (!isLocking(storage)) {
     try {
-      const data = await bounded(storage.get(key), settings.timeout);
+      const data = await bounded(storage.get(key), timeoutOf(settings));
       return plainHold(settings, key, startOf(settings, data));
     } catch (error) {
       settings.warn(logger, unavailable(key, error));
@@ -68,7 +105,7 @@ export async function holdSession(
     const attempt = storage.acquire(key, owner, settings.lease);
     let lease: Awaited<typeof attempt>;
     try {
-      lease = await bounded(attempt, settings.timeout);
+      lease = await bounded(attempt, timeoutOf(settings));
     } catch (error) {
       // A slow storage may still grant the lock later: free it then, or the user waits a lease.
       void attempt.then((late) => late.acquired && storage.release(key, owner)).catch(() => {});
@@ -115,7 +152,7 @@ function plainHold(settings: HoldSettings, key: string, data: SessionData): Held
       const json = changed(value, loaded, key, logger);
       if (json === undefined || value === undefined) return;
       try {
-        await bounded(settings.storage.set(key, value), settings.timeout);
+        await bounded(settings.storage.set(key, value), timeoutOf(settings));
       } catch (error) {
         settings.warn(logger, `zgrobot: could not save the session of ${key}: ${reason(error)}`);
       }
@@ -131,21 +168,16 @@ function lockedHold(
   data: SessionData,
 ): HeldSession {
   const loaded = JSON.stringify(data);
-  // A long turn (a deferred handler) keeps its lock alive; a lost renewal shows at release.
-  const renewal = setInterval(
-    () => void storage.renew(key, owner, settings.lease).catch(() => {}),
-    Math.max(50, settings.lease / 3),
-  );
-  renewal.unref();
+  settings.leases.add(owner, storage, key);
   return {
     data,
     available: true,
     async finish(value, logger) {
-      clearInterval(renewal);
+      settings.leases.delete(owner);
       const json = value === undefined ? undefined : changed(value, loaded, key, logger);
       const write = json === undefined ? undefined : value;
       try {
-        const held = await bounded(storage.release(key, owner, write), settings.timeout);
+        const held = await bounded(storage.release(key, owner, write), timeoutOf(settings));
         if (!held && write !== undefined) {
           logger.error(
             `zgrobot: the changes to the session of ${key} were not saved: its lock was lost (the turn outlived its ${settings.lease} ms lease without renewing it)`,
@@ -178,6 +210,11 @@ function changed(
 
 function unavailable(key: string, error: unknown): string {
   return `zgrobot: session storage unavailable for ${key}, going on with an empty session: ${reason(error)}`;
+}
+
+/** The bound on a storage call: none for a local storage, which bounds its own waits. */
+function timeoutOf(settings: HoldSettings): number {
+  return settings.storage.local ? 0 : settings.timeout;
 }
 
 function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {

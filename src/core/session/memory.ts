@@ -16,6 +16,8 @@ import type { SessionData, SessionLease, SessionStorage } from './storage.js';
  * ```
  */
 export class MemoryStorage implements SessionStorage {
+  /** Answers from this machine, bounding its own waits: no timer around its calls. */
+  readonly local = true;
   readonly #data = new Map<string, string>();
   /** Turn locks, as the shared stores keep them: owner and expiry (ms since the epoch). */
   readonly #locks = new Map<string, { owner: string; until: number }>();

@@ -21,15 +21,13 @@ export class KeyedQueue {
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key);
     const result = previous ? previous.then(task) : task();
-    // The next task waits for this one whether it succeeds or fails.
-    const tail = result.then(
-      () => {},
-      () => {},
-    );
-    this.#tails.set(key, tail);
-    void tail.then(() => {
+    // The next task waits for this one whether it succeeds or fails; the last one to settle
+    // leaves no entry behind.
+    const settled = () => {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    });
+    };
+    const tail: Promise<void> = result.then(settled, settled);
+    this.#tails.set(key, tail);
     return result;
   }
 }

@@ -44,6 +44,8 @@ export interface SQLiteStorageOptions {
  * ```
  */
 export class SQLiteStorage implements SessionStorage {
+  /** Answers from this machine, bounding its own waits: no timer around its calls. */
+  readonly local = true;
   /** The underlying better-sqlite3 database. */
   readonly db: Database.Database;
   readonly #owned: boolean;

@@ -39,6 +39,11 @@ export interface SessionStorage {
   /** Release resources the storage opened itself (never the user's own client objects). */
   close?(): Promise<void>;
   /**
+   * `true` for a storage that answers from this machine (memory, a local file) and bounds its
+   * own waits: the session stage then sets no timer around its calls.
+   */
+  readonly local?: boolean;
+  /**
    * Takes the lock of `id` for `owner` for `leaseMs`, atomically with reading the session, unless
    * another owner holds an unexpired lock. Optional: see above.
    */
