@@ -1,0 +1,99 @@
+// `npx tsx bench/ab.ts <checkout A> <checkout B> [plain|sqlite]`: two checkouts of zgrobot (say,
+// main and a branch, each with its dependencies installed) loaded in ONE process, fed the same
+// signed messages in memory (light-my-request), in interleaved batches, and compared by CPU time
+// per request (median of 10 batches each). A machine whose speed drifts between runs drifts for
+// both sides alike here, which is what `npm run bench` (one server process per scenario, minutes
+// apart) cannot promise on a busy 2-core machine. The in-memory transport cost is in both figures.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { inject } from 'light-my-request';
+import { buildMessageXml } from '../src/testing/message-xml.js';
+import { buildMessageRequest } from '../src/testing/request.js';
+
+type Handler = Parameters<typeof inject>[0];
+interface RobotModule {
+  ZgRoBot: new (
+    options: object,
+  ) => {
+    text(handler: (ctx: { wechat: WechatLike }) => string): unknown;
+    callback(): Handler;
+  };
+  SQLiteStorage: new (filename: string) => object;
+  silentLogger: object;
+}
+interface WechatLike {
+  message: { content: string };
+  session: Record<string, unknown>;
+}
+
+const [dirA, dirB, scenario = 'plain'] = process.argv.slice(2);
+if (!dirA || !dirB || !['plain', 'sqlite'].includes(scenario)) {
+  console.error('usage: tsx bench/ab.ts <checkout A> <checkout B> [plain|sqlite]');
+  process.exit(2);
+}
+const TOKEN = 'bench_token';
+
+async function handlerOf(dir: string, tag: string): Promise<Handler> {
+  const module = (await import(
+    pathToFileURL(join(resolve(dir), 'src/index.ts')).href
+  )) as RobotModule;
+  let sessionStorage: object | false = false;
+  if (scenario === 'sqlite') {
+    const file = join(tmpdir(), `zgrobot-ab-${process.pid}-${tag}.sqlite3`);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    sessionStorage = new module.SQLiteStorage(file);
+  }
+  const robot = new module.ZgRoBot({ token: TOKEN, logger: module.silentLogger, sessionStorage });
+  robot.text((ctx) => {
+    if (scenario === 'sqlite')
+      ctx.wechat.session.count = (Number(ctx.wechat.session.count) || 0) + 1;
+    return ctx.wechat.message.content;
+  });
+  return robot.callback();
+}
+
+const handlers = { A: await handlerOf(dirA, 'a'), B: await handlerOf(dirB, 'b') };
+const base = BigInt(Date.now()) * 1_000_000n;
+let sequence = 0;
+const send = (handler: Handler) => {
+  const i = sequence++;
+  const xml = buildMessageXml('text', {
+    target: 'gh_bench',
+    source: `user_${i % 1000}`,
+    content: `你好 ${i}`,
+    messageId: String(base + BigInt(i)),
+  });
+  const request = buildMessageRequest({ token: TOKEN }, xml, { nonce: `${base}${i}` });
+  return inject(handler, {
+    method: 'POST',
+    url: `/?${request.query}`,
+    headers: request.headers,
+    payload: request.body ?? '',
+  });
+};
+
+const BATCH = 1500;
+const IN_FLIGHT = 20;
+const cpu: Record<'A' | 'B', number[]> = { A: [], B: [] };
+for (let round = 0; round < 12; round++) {
+  for (const side of round % 2 ? (['A', 'B'] as const) : (['B', 'A'] as const)) {
+    const started = process.cpuUsage();
+    for (let done = 0; done < BATCH; done += IN_FLIGHT) {
+      const answers = await Promise.all(
+        Array.from({ length: IN_FLIGHT }, () => send(handlers[side])),
+      );
+      const bad = answers.find((answer) => answer.statusCode !== 200);
+      if (bad) throw new Error(`${side} answered ${bad.statusCode}: ${bad.payload}`);
+    }
+    const used = process.cpuUsage(started);
+    if (round >= 2) cpu[side].push((used.user + used.system) / BATCH); // 2 rounds of warm-up
+  }
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
+const [a, b] = [median(cpu.A), median(cpu.B)];
+console.log(
+  `${scenario}: A ${a.toFixed(1)} µs/request, B ${b.toFixed(1)} µs/request, B/A ${(b / a).toFixed(2)} (CPU per request, median of 10 interleaved batches)`,
+);
+process.exit(0);
