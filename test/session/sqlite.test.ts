@@ -87,6 +87,28 @@ describe('SQLiteStorage', () => {
 });
 
 describe('SQLiteStorage while another process holds the database', () => {
+  it('waits for it at construction (two bot processes starting on one file at once)', async () => {
+    const file = join(dir, 'starting.sqlite3');
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        // The other process is mid-way through its own set-up: WAL on, a write open.
+        `const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+         db.pragma('journal_mode = WAL'); db.exec('BEGIN IMMEDIATE'); console.log('locked');
+         setTimeout(() => { db.exec('COMMIT'); db.close(); }, 400);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await once(holder.stdout, 'data');
+    const storage = new SQLiteStorage(file); // set-up waits (once, at start-up) instead of failing
+    await storage.set('u', { a: 1 });
+    await expect(storage.get('u')).resolves.toEqual({ a: 1 });
+    expect(storage.db.pragma('busy_timeout', { simple: true })).toBe(0); // no waiting after set-up
+    await storage.close();
+    await once(holder, 'exit');
+  });
+
   it('never blocks the event loop: other requests are answered at once', async () => {
     const file = join(dir, 'held.sqlite3');
     const storage = new SQLiteStorage({ filename: file, busyTimeout: 1_000 });

@@ -73,14 +73,15 @@ export class SQLiteStorage implements SessionStorage {
       this.#owned = true;
     }
     try {
+      // Setting up may meet another process setting up the same file at the same moment: wait
+      // for it here (once, at start-up, where blocking harms no request).
+      this.db.pragma(`busy_timeout = ${Math.max(this.#busyTimeout, 1000)}`);
       // WAL lets readers run while a write is in progress (other processes, the CLI); NORMAL
       // sync is durable across a crash of the process, which is what sessions need.
       if (!this.db.memory) {
         this.db.pragma('journal_mode = WAL');
         this.db.pragma('synchronous = NORMAL');
       }
-      // Never wait for a lock inside SQLite: that wait is synchronous. See `#retrying`.
-      this.db.pragma('busy_timeout = 0');
       this.db.exec(
         `CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, value TEXT NOT NULL, lock_owner TEXT, lock_until INTEGER)`,
       );
@@ -111,6 +112,9 @@ export class SQLiteStorage implements SessionStorage {
       this.#releaseDelete = this.db.prepare(
         `DELETE FROM "${table}" WHERE id = ? AND lock_owner = ?`,
       );
+      // From now on never wait for a lock inside SQLite: that wait is synchronous and would
+      // stop every request of the process. See `#retrying`.
+      this.db.pragma('busy_timeout = 0');
     } catch (cause) {
       if (this.#owned) this.db.close();
       throw new WechatError(
