@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inject } from 'light-my-request';
 import { buildMessageXml } from '../src/testing/message-xml.js';
-import { buildMessageRequest } from '../src/testing/request.js';
+import { buildMessageRequest } from '../src/wechat-request.js';
 
 type Handler = Parameters<typeof inject>[0];
 interface RobotModule {

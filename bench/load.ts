@@ -3,7 +3,7 @@
 
 import autocannon from 'autocannon';
 import { buildMessageXml } from '../src/testing/message-xml.js';
-import { buildMessageRequest, cryptFor } from '../src/testing/request.js';
+import { buildMessageRequest, cryptFor } from '../src/wechat-request.js';
 import { AES_KEY, APP_ID, TOKEN } from './scenarios.js';
 
 const [port, encrypted, seconds, connections] = [

@@ -1,5 +1,6 @@
 import type { Middleware, ParameterizedContext } from 'koa';
 import getRawBody from 'raw-body';
+import { bounded } from '../src/core/bounded.js';
 import { WechatError } from '../src/core/errors.js';
 import { stateOf } from './state.js';
 
@@ -99,25 +100,16 @@ async function readStream(ctx: ParameterizedContext, limit: number): Promise<str
  * `reading`, or a 408 once `timeout` ms have passed. A client that slow is not WeChat: after the
  * 408 is sent the request is destroyed (its socket with it) rather than read to the end.
  */
-async function withinTimeout(
+function withinTimeout(
   ctx: ParameterizedContext,
   reading: Promise<string>,
   timeout: number,
 ): Promise<string> {
-  if (!(timeout > 0 && Number.isFinite(timeout))) return reading;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const drop = () => ctx.req.destroy();
-      ctx.res.once('finish', drop).once('close', drop);
-      reject(new WechatError(`request body not received within ${timeout} ms`, { status: 408 }));
-    }, timeout);
+  return bounded(reading, timeout, () => {
+    const drop = () => ctx.req.destroy();
+    ctx.res.once('finish', drop).once('close', drop);
+    return new WechatError(`request body not received within ${timeout} ms`, { status: 408 });
   });
-  try {
-    return await Promise.race([reading, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function tooLarge(limit: number): WechatError {

@@ -1,8 +1,8 @@
 import { PipelineError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
+import type { Reply } from '../src/core/replies/kinds.js';
 import { type CustomerServiceClient, replyKindOf } from '../src/core/replies/kinds.js';
-import type { Reply } from '../src/core/replies/replies.js';
 
 export type { CustomerServiceClient } from '../src/core/replies/kinds.js';
 

@@ -2,8 +2,8 @@ import type { Middleware, ParameterizedContext } from 'koa';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import { coerceReply, type ReplyValue } from '../src/core/replies/coerce.js';
+import type { Reply } from '../src/core/replies/kinds.js';
 import { renderReply } from '../src/core/replies/render.js';
-import type { Reply } from '../src/core/replies/replies.js';
 import { type PipelineState, stateOf } from './state.js';
 
 /**

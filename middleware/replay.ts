@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { ParameterizedContext } from 'koa';
-import { SignatureError } from '../src/core/errors.js';
+import { bounded } from '../src/core/bounded.js';
+import { reasonOf, SignatureError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
@@ -36,25 +37,14 @@ export async function checkReplay(
   try {
     // The memory store answers at once and cannot hang: no timer for it.
     const remembered = store.remember(key, digest, ttl);
-    earlier = await (store instanceof MemoryNonceStore ? remembered : bounded(remembered));
+    earlier = await (store instanceof MemoryNonceStore
+      ? remembered
+      : bounded(remembered, STORE_TIMEOUT));
   } catch (error) {
-    logger.warn(`zgrobot: replay check skipped: the nonce store failed (${reason(error)})`);
+    logger.warn(`zgrobot: replay check skipped: the nonce store failed (${reasonOf(error)})`);
     return;
   }
   if (earlier !== undefined && earlier !== digest) {
     throw new SignatureError('replayed timestamp and nonce with a different body');
   }
-}
-
-function bounded<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${STORE_TIMEOUT} ms`)), STORE_TIMEOUT);
-    timer.unref();
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -36,22 +36,16 @@ export interface RouterOptions extends LateReplyOptions {
 export function router(routes: Router, options: RouterOptions = {}): Middleware {
   // Made once, used only by requests that no turn() answers.
   let ownTurn: Middleware | undefined;
-  const run: Middleware = async (ctx) => {
-    const state = stateOf(ctx, options.logger);
-    state.reply = await dispatchSafely(routes, ctx, state, options.logger ?? state.logger);
-  };
   return async (ctx, next) => {
-    stateOf(ctx, options.logger);
-    await parseInto(ctx, options);
-    if (turnRunning(ctx)) {
-      await run(ctx, next);
-      return next();
-    }
-    ownTurn ??= turn(options);
-    await ownTurn(ctx, async () => {
-      await run(ctx, next);
+    const state = stateOf(ctx, options.logger);
+    const handle = async () => {
+      state.reply = await dispatchSafely(routes, ctx, state, options.logger ?? state.logger);
       await next();
-    });
+    };
+    await parseInto(ctx, options);
+    if (turnRunning(ctx)) return handle();
+    ownTurn ??= turn(options);
+    await ownTurn(ctx, handle);
   };
 }
 

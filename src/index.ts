@@ -49,12 +49,12 @@ export { enablePrettyLogging, type Logger, type LogLevel, silentLogger } from '.
 export type { MessageType } from './core/messages/kinds.js';
 export type { AnyMessage, Event, Message, MessageOf, TextMessage } from './core/messages/types.js';
 export type { ReplyValue } from './core/replies/coerce.js';
+export type { Reply } from './core/replies/kinds.js';
 export {
   Article,
   ArticlesReply,
   ImageReply,
   MusicReply,
-  type Reply,
   SuccessReply,
   TextReply,
   TransferCustomerServiceReply,

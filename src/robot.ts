@@ -6,7 +6,6 @@ import { pipeline } from '../middleware/pipeline.js';
 import { Router } from '../middleware/routes.js';
 import type { WechatContext } from '../middleware/state.js';
 import { Config, type ConfigValues } from './config.js';
-import { dispatch } from './contrib/dispatch.js';
 import { Client } from './core/client/client.js';
 import { MessageCrypt } from './core/crypto/message-crypt.js';
 import { checkSignature } from './core/crypto/signature.js';
@@ -18,8 +17,9 @@ import { parseXml } from './core/messages/xml.js';
 import { resolveEncryptMode } from './core/security/encrypt-mode.js';
 import { SQLiteStorage } from './core/session/sqlite.js';
 import type { SessionData, SessionStorage } from './core/session/storage.js';
+import { dispatch } from './dispatch.js';
 import { createLimitedServer, type ServerLimits } from './server.js';
-import { buildMessageRequest } from './testing/request.js';
+import { buildMessageRequest } from './wechat-request.js';
 
 /** The session of a {@link ZgRoBot}: its shape and how a user's is found. */
 export interface RobotSessionOptions<S extends object> {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { dispatch, isDispatchable } from '../dispatch.js';
 import type { ZgRoBot } from '../robot.js';
-import { dispatch, isDispatchable } from './dispatch.js';
 
 /** What a runtime may know about a request beyond the `Request` itself. */
 export interface FetchRequestInfo {

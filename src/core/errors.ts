@@ -68,3 +68,8 @@ export class PipelineError extends WechatError {
     super(message, { status: 500, expose: false });
   }
 }
+
+/** The message of whatever was thrown, for a log line. */
+export function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -5,16 +5,16 @@ import {
   type MessageType,
   messageTypeOf,
 } from '../core/messages/kinds.js';
-import { UnexpectedStatusError } from './errors.js';
-import { buildMessageXml, type MessageEnvelope, type MessageInput } from './message-xml.js';
-import { openReply, type ParsedReply } from './reply.js';
 import {
   buildMessageRequest,
   buildVerifyRequest,
   cryptFor,
   type WechatCredentials,
   type WechatRequest,
-} from './request.js';
+} from '../wechat-request.js';
+import { UnexpectedStatusError } from './errors.js';
+import { buildMessageXml, type MessageEnvelope, type MessageInput } from './message-xml.js';
+import { openReply, type ParsedReply } from './reply.js';
 import { type BotResponse, type BotTarget, transportFor } from './transport.js';
 
 /** Options of {@link createTestClient}. */

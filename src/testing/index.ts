@@ -17,7 +17,18 @@ export {
   type DispatchResponse,
   dispatch,
   type NodeHandler,
-} from '../contrib/dispatch.js';
+} from '../dispatch.js';
+export {
+  buildMessageRequest,
+  buildVerifyRequest,
+  cryptFor,
+  type MessageRequestOptions,
+  requestUrl,
+  type SigningOptions,
+  signedQuery,
+  type WechatCredentials,
+  type WechatRequest,
+} from '../wechat-request.js';
 export {
   createTestClient,
   type EventKindOf,
@@ -51,17 +62,6 @@ export {
   type ParsedVoiceReply,
   parseReply,
 } from './reply.js';
-export {
-  buildMessageRequest,
-  buildVerifyRequest,
-  cryptFor,
-  type MessageRequestOptions,
-  requestUrl,
-  type SigningOptions,
-  signedQuery,
-  type WechatCredentials,
-  type WechatRequest,
-} from './request.js';
 export {
   type BotResponse,
   type BotTarget,

@@ -1,6 +1,6 @@
-import { type DispatchResponse, dispatch, type NodeHandler } from '../contrib/dispatch.js';
+import { type DispatchResponse, dispatch, type NodeHandler } from '../dispatch.js';
+import { requestUrl, type WechatRequest } from '../wechat-request.js';
 import { BotUnreachableError } from './errors.js';
-import { requestUrl, type WechatRequest } from './request.js';
 
 /** What a bot answered: status, headers, body as text. */
 export interface BotResponse {

@@ -4,12 +4,12 @@ import { type PipelineConfig, pipeline } from '../../middleware/pipeline.js';
 import { Router } from '../../middleware/routes.js';
 import { stateOf } from '../../middleware/state.js';
 import { Client } from '../../src/core/client/client.js';
+import type { Reply } from '../../src/core/replies/kinds.js';
 import {
   Article,
   ArticlesReply,
   ImageReply,
   MusicReply,
-  type Reply,
   SuccessReply,
   TextReply,
   TransferCustomerServiceReply,

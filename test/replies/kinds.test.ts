@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type CustomerServiceClient, sendAsCustomerMessage } from '../../middleware/late-reply.js';
 import { formatReply } from '../../src/cli/format.js';
 import { coerceReply } from '../../src/core/replies/coerce.js';
+import type { Reply } from '../../src/core/replies/kinds.js';
 import {
   type CustomerServiceMethod,
   REPLY_CLASSES,
@@ -17,7 +18,6 @@ import {
   ArticlesReply,
   ImageReply,
   MusicReply,
-  type Reply,
   SuccessReply,
   TextReply,
   TransferCustomerServiceReply,

@@ -5,7 +5,7 @@ import { SignatureError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { MemoryStorage } from '../../src/core/session/memory.js';
 import { ZgRoBot } from '../../src/robot.js';
-import { buildMessageRequest } from '../../src/testing/request.js';
+import { buildMessageRequest } from '../../src/wechat-request.js';
 import { readReply, replyText } from '../middleware/helpers.js';
 import { AES_KEY, APP_ID, signedQuery, TOKEN, textXml } from '../support/wechat.js';
 

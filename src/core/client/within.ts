@@ -1,3 +1,4 @@
+import { bounded } from '../bounded.js';
 import { WeChatTimeoutError } from './errors.js';
 
 /**
@@ -5,10 +6,5 @@ import { WeChatTimeoutError } from './errors.js';
  * itself goes on (a token refresh another caller shares, or that the next call will use).
  */
 export function within<T>(work: Promise<T>, timeout: number, api: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new WeChatTimeoutError(api, timeout)), timeout);
-    timer.unref();
-  });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+  return bounded(work, timeout, () => new WeChatTimeoutError(api, timeout));
 }

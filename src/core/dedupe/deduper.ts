@@ -1,4 +1,6 @@
 import { hash } from 'node:crypto';
+import { bounded } from '../bounded.js';
+import { reasonOf } from '../errors.js';
 import { type Logger, rateLimitedWarning } from '../logger.js';
 import type { AnyMessage } from '../messages/types.js';
 import type { TurnClock } from '../turn/clock.js';
@@ -162,26 +164,14 @@ export class Deduper {
     logger: Logger,
   ): Promise<T | typeof FAILED> {
     if (store !== this.#shared || !this.#bounded) return step(store);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      return await Promise.race([
-        step(store),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${this.#storeTimeout} ms`)),
-            this.#storeTimeout,
-          );
-        }),
-      ]);
+      return await bounded(step(store), this.#storeTimeout);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
       this.#warn(
         logger,
-        `zgrobot: dedupe store failed to ${what}, going on with this process's memory: ${reason}`,
+        `zgrobot: dedupe store failed to ${what}, going on with this process's memory: ${reasonOf(error)}`,
       );
       return FAILED;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

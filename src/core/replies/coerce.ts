@@ -1,13 +1,7 @@
 import type { AnyMessage } from '../messages/types.js';
+import type { Reply } from './kinds.js';
 import { isReplyObject } from './kinds.js';
-import {
-  Article,
-  ArticlesReply,
-  type MAX_ARTICLES,
-  MusicReply,
-  type Reply,
-  TextReply,
-} from './replies.js';
+import { Article, ArticlesReply, type MAX_ARTICLES, MusicReply, TextReply } from './replies.js';
 
 /** `[title, description, img, url]`: one article, in the seed's list shorthand. */
 export type ArticleTuple = readonly [title: string, description: string, img: string, url: string];

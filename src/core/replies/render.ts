@@ -1,5 +1,5 @@
+import type { Reply } from './kinds.js';
 import { replyKindOf } from './kinds.js';
-import type { Reply } from './replies.js';
 import { cdata, element } from './xml.js';
 
 /**

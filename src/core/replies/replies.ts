@@ -210,6 +210,3 @@ export class TransferCustomerServiceReply extends BaseReply {
 export class SuccessReply {
   readonly type = 'success';
 }
-
-/** Every reply object a handler can return; derived from the table of kinds. */
-export type { Reply } from './kinds.js';

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { bounded } from '../bounded.js';
+import { reasonOf as reason } from '../errors.js';
 import type { Logger } from '../logger.js';
 import {
   isLocking,
@@ -215,17 +217,4 @@ function unavailable(key: string, error: unknown): string {
 /** The bound on a storage call: none for a local storage, which bounds its own waits. */
 function timeoutOf(settings: HoldSettings): number {
   return settings.storage.local ? 0 : settings.timeout;
-}
-
-function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
-  if (!Number.isFinite(ms) || ms <= 0) return promise;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

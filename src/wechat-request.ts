@@ -1,9 +1,11 @@
+// How WeChat signs (and in safe mode encrypts) its requests: used by the robot to run itself
+// in memory and by the test client; exported from `zgrobot/testing`.
 import { randomInt } from 'node:crypto';
-import { MessageCrypt } from '../core/crypto/message-crypt.js';
-import { computeSignature } from '../core/crypto/signature.js';
-import { WechatError } from '../core/errors.js';
-import { parseXml } from '../core/messages/xml.js';
-import { cdata } from '../core/replies/xml.js';
+import { MessageCrypt } from './core/crypto/message-crypt.js';
+import { computeSignature } from './core/crypto/signature.js';
+import { WechatError } from './core/errors.js';
+import { parseXml } from './core/messages/xml.js';
+import { cdata } from './core/replies/xml.js';
 
 /** The account settings a request is signed (and maybe encrypted) with. */
 export interface WechatCredentials {
