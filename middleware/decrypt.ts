@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import { type Stage } from './context.js';
 import type { MessageCrypt } from '../src/core/crypto/message-crypt.js';
 import { DecryptError, SignatureError, WechatError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
@@ -47,7 +47,7 @@ export interface DecryptOptions {
  * app.use(verify({ token })).use(encrypt({ crypt })).use(decrypt({ crypt })).use(router(routes));
  * ```
  */
-export function decrypt(options: DecryptOptions): Middleware {
+export function decrypt(options: DecryptOptions): Stage {
   const mode = resolveEncryptMode(options.encryptMode, options.crypt !== undefined);
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);

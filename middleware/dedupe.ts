@@ -1,4 +1,4 @@
-import type { Middleware, ParameterizedContext } from 'koa';
+import { type Stage, type HttpContext } from './context.js';
 import { Deduper, type DeduperOptions, dedupeKey } from '../src/core/dedupe/deduper.js';
 import { PipelineError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
@@ -47,7 +47,7 @@ export interface DedupeOptions extends DeduperOptions {
  *   .use(router(routes));
  * ```
  */
-export function dedupe(options: DedupeOptions = {}): Middleware {
+export function dedupe(options: DedupeOptions = {}): Stage {
   const deduper = new Deduper(options);
   const keyOf = options.getKey ?? dedupeKey;
 
@@ -85,7 +85,7 @@ export function dedupe(options: DedupeOptions = {}): Middleware {
 }
 
 /** A body a later stage wrote itself, as text, when it is one a retry may be given again. */
-function cacheable(ctx: ParameterizedContext): string | undefined {
+function cacheable(ctx: HttpContext): string | undefined {
   if (ctx.status !== 200) return undefined;
   const body: unknown = ctx.body;
   if (typeof body === 'string') return body;

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import { type Stage } from './context.js';
 import type { MessageCrypt } from '../src/core/crypto/message-crypt.js';
 import { stateOf } from './state.js';
 
@@ -18,7 +18,7 @@ export interface EncryptOptions {
  * app.use(verify({ token })).use(encrypt({ crypt })).use(decrypt({ crypt })).use(router(routes));
  * ```
  */
-export function encrypt(options: EncryptOptions): Middleware {
+export function encrypt(options: EncryptOptions): Stage {
   return async (ctx, next) => {
     await next();
     const state = stateOf(ctx);

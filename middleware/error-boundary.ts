@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import { type Stage } from './context.js';
 import { WechatError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import { stateOf } from './state.js';
@@ -14,7 +14,7 @@ import { stateOf } from './state.js';
  * app.use(errorBoundary({ logger: console })).use(verify({ token })).use(router(routes));
  * ```
  */
-export function errorBoundary(options: { logger?: Logger } = {}): Middleware {
+export function errorBoundary(options: { logger?: Logger } = {}): Stage {
   return async (ctx, next) => {
     // The first stage to run makes the request's state, with its logger.
     const state = stateOf(ctx, options.logger);

@@ -1,4 +1,4 @@
-import type { Middleware, ParameterizedContext } from 'koa';
+import { type Stage, type HttpContext } from './context.js';
 import { WechatError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import { messageFromElement } from '../src/core/messages/parse.js';
@@ -27,7 +27,7 @@ export interface ParseOptions {
  * });
  * ```
  */
-export function parse(options: ParseOptions = {}): Middleware {
+export function parse(options: ParseOptions = {}): Stage {
   return async (ctx, next) => {
     await parseInto(ctx, options);
     return next();
@@ -36,7 +36,7 @@ export function parse(options: ParseOptions = {}): Middleware {
 
 /** Sets `ctx.wechat.message` unless an earlier stage did; shared with `router()`. */
 export async function parseInto(
-  ctx: ParameterizedContext,
+  ctx: HttpContext,
   options: ParseOptions = {},
 ): Promise<void> {
   const state = stateOf(ctx, options.logger);

@@ -1,4 +1,3 @@
-import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import { MessageCrypt } from '../src/core/crypto/message-crypt.js';
 import type { Logger } from '../src/core/logger.js';
@@ -19,9 +18,10 @@ import { render } from './render.js';
 import { router } from './router.js';
 import type { Router } from './routes.js';
 import { session } from './session.js';
-import { stateOf } from './state.js';
+import { stateOf, type WechatContext, type WechatMiddleware } from './state.js';
 import { turn } from './turn.js';
 import { verify } from './verify.js';
+import type { Stage } from './context.js';
 
 /** Everything {@link pipeline} needs. */
 export interface PipelineConfig {
@@ -70,7 +70,7 @@ export interface PipelineConfig {
   /** The page answered on a bad signature. */
   errorPage?: ErrorPage;
   /** Your own middleware, run after the message is parsed and before the session loads. */
-  middleware?: Middleware[];
+  middleware?: readonly WechatMiddleware[];
   /**
    * Retry dedup (on by default, with a memory store): each message is handled once however often
    * WeChat sends it. `false` turns it off; `{ store }` picks the store (a `RedisDedupeStore` when
@@ -106,10 +106,10 @@ export interface PipelineConfig {
  * new Koa().use(pipeline({ token: 'tokenhere', routes })).listen(8888);
  * ```
  */
-export function pipeline(config: PipelineConfig): Middleware {
+export function pipeline(config: PipelineConfig): Stage {
   const settings = resolveSettings(config);
   // Every stage gets the one settings object and takes what it needs from it.
-  const stages: Middleware[] = [
+  const stages: Stage[] = [
     errorBoundary(settings),
     verify(settings),
     encrypt(settings),
@@ -119,7 +119,11 @@ export function pipeline(config: PipelineConfig): Middleware {
     turn(settings),
   ];
   if (config.dedupe !== false) stages.push(dedupe({ ...config.dedupe, logger: settings.logger }));
-  stages.push(...(config.middleware ?? []));
+  for (const own of config.middleware ?? []) {
+    stages.push(async (ctx, next) => {
+      await own(ctx as WechatContext, next);
+    });
+  }
   const initial = config.initialSession;
   if (config.sessionStorage) {
     stages.push(

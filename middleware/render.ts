@@ -1,4 +1,4 @@
-import type { Middleware, ParameterizedContext } from 'koa';
+import { type Stage, type HttpContext } from './context.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import { coerceReply, type ReplyValue } from '../src/core/replies/coerce.js';
@@ -17,7 +17,7 @@ import { type PipelineState, stateOf } from './state.js';
  * app.use(verify({ token })).use(parse()).use(render()).use(router(routes));
  * ```
  */
-export function render(): Middleware {
+export function render(): Stage {
   return async (ctx, next) => {
     await next();
     renderInto(ctx, stateOf(ctx));
@@ -28,14 +28,14 @@ export function render(): Middleware {
  * Writes the answer of `state` into `ctx.body`, unless a stage already answered otherwise or the
  * turn already answered `success` (its reply then goes out late).
  */
-export function renderInto(ctx: ParameterizedContext, state: PipelineState): void {
+export function renderInto(ctx: HttpContext, state: PipelineState): void {
   // A stage that already answered (an error, a user's own body) is left alone.
   if (state.late || (ctx.body !== undefined && ctx.body !== null)) return;
   answer(ctx, settleAnswer(state));
 }
 
 /** Sets the HTTP answer to reply XML or `success`. */
-export function answer(ctx: ParameterizedContext, text: string): void {
+export function answer(ctx: HttpContext, text: string): void {
   ctx.status = 200;
   ctx.type = text === 'success' ? 'text/plain' : 'application/xml';
   ctx.body = text;

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { ParameterizedContext } from 'koa';
+import { type HttpContext } from './context.js';
 import { bounded } from '../src/core/bounded.js';
 import { reasonOf, SignatureError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
@@ -23,7 +23,7 @@ const STORE_TIMEOUT = 1000;
  * that fails or hangs is logged and skipped, as the dedupe stage does.
  */
 export async function checkReplay(
-  ctx: ParameterizedContext,
+  ctx: HttpContext,
   body: string,
   store: NonceStore,
   ttl = DEFAULT_NONCE_TTL,

@@ -1,4 +1,4 @@
-import type { Middleware, ParameterizedContext } from 'koa';
+import { type Stage, type HttpContext } from './context.js';
 import type { Logger } from '../src/core/logger.js';
 import type { ReplyValue } from '../src/core/replies/coerce.js';
 import { SuccessReply } from '../src/core/replies/replies.js';
@@ -33,9 +33,9 @@ export interface RouterOptions extends LateReplyOptions {
  * app.use(verify({ token: 'tokenhere' })).use(router(new Router().text((ctx) => ctx.wechat.message.content)));
  * ```
  */
-export function router(routes: Router, options: RouterOptions = {}): Middleware {
+export function router(routes: Router, options: RouterOptions = {}): Stage {
   // Made once, used only by requests that no turn() answers.
-  let ownTurn: Middleware | undefined;
+  let ownTurn: Stage | undefined;
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
     const handle = async () => {
@@ -51,7 +51,7 @@ export function router(routes: Router, options: RouterOptions = {}): Middleware 
 
 async function dispatchSafely(
   routes: Router,
-  ctx: ParameterizedContext,
+  ctx: HttpContext,
   state: PipelineState,
   logger: Logger,
 ): Promise<ReplyValue> {

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import { type Stage } from './context.js';
 import { PipelineError } from '../src/core/errors.js';
 import { type Logger, rateLimitedWarning } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
@@ -50,7 +50,7 @@ export const defaultSessionKey = (message: AnyMessage): string =>
  * app.use(verify({ token })).use(parse()).use(session({ storage: new SQLiteStorage() })).use(router(routes));
  * ```
  */
-export function session(options: SessionOptions): Middleware {
+export function session(options: SessionOptions): Stage {
   const keyOf = options.getSessionKey ?? defaultSessionKey;
   const lease = options.lease ?? 10_000;
   const settings = {

@@ -1,4 +1,4 @@
-import type { DefaultState, ParameterizedContext } from 'koa';
+import type { HttpContext } from './context.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { ReplyValue } from '../src/core/replies/coerce.js';
@@ -62,16 +62,24 @@ export interface WechatState<M = AnyMessage, S extends object = SessionData> {
 }
 
 /**
- * A Koa context carrying zgrobot's state: what every handler receives. Closed: it has Koa's own
- * members and `wechat`, and no index signature, so a typo such as `ctx.wechta` does not compile
- * (Koa's default context accepts any name).
+ * What every handler receives: the request's {@link HttpContext} (the same under Koa, Express,
+ * Fastify, `node:http` and the fetch adapter) carrying zgrobot's state in `wechat`. Closed: no
+ * index signature, so a typo such as `ctx.wechta` does not compile. Under Koa the object is
+ * Koa's own context; reach its other members with `ctx as unknown as Koa.Context` if you must.
  */
-export type WechatContext<M = AnyMessage, S extends object = SessionData> = ParameterizedContext<
-  DefaultState,
-  Record<never, never>
-> & {
+export type WechatContext<M = AnyMessage, S extends object = SessionData> = HttpContext & {
   wechat: WechatState<M, S>;
 };
+
+/**
+ * Your own step in a pipeline, between parsing and the session (`robot.use(mw)`, `pipeline({
+ * middleware })`): it sees the parsed message. Set `ctx.wechat.reply` and skip `next()` to answer
+ * without the handlers (a rate limiter), or await `next()` and look at the reply after.
+ */
+export type WechatMiddleware<S extends object = SessionData> = (
+  ctx: WechatContext<AnyMessage, S>,
+  next: () => Promise<void>,
+) => unknown;
 
 /** The state while the pipeline runs: stages before `parse()` see no message yet. */
 export type PipelineState = Omit<WechatState, 'message'> & {
@@ -100,7 +108,7 @@ type Carrier = { wechat?: PipelineState };
  * The state of this request, created by whichever stage runs first: its `logger` is the one that
  * stage was given (later stages never replace it), its clock starts then.
  */
-export function stateOf(ctx: ParameterizedContext, logger?: Logger): PipelineState {
+export function stateOf(ctx: HttpContext, logger?: Logger): PipelineState {
   const carrier = ctx as unknown as Carrier;
   const existing = carrier.wechat;
   if (existing !== undefined) return existing;
@@ -133,7 +141,7 @@ export function stateOf(ctx: ParameterizedContext, logger?: Logger): PipelineSta
 }
 
 /** A single query parameter as a string; repeated or missing parameters are `undefined`. */
-export function queryParam(ctx: ParameterizedContext, name: string): string | undefined {
+export function queryParam(ctx: HttpContext, name: string): string | undefined {
   const value = ctx.query[name];
   return typeof value === 'string' ? value : undefined;
 }

@@ -1,4 +1,4 @@
-import type { Middleware, ParameterizedContext } from 'koa';
+import { exchangeOf, type HttpContext, type Stage } from './context.js';
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_REPLY_TIMEOUT } from '../src/core/turn/clock.js';
 import { type LateReplyOptions, latePusher } from './late-reply.js';
@@ -33,7 +33,7 @@ export interface TurnOptions extends LateReplyOptions {
  *   .use(session({ storage })).use(router(routes));
  * ```
  */
-export function turn(options: TurnOptions = {}): Middleware {
+export function turn(options: TurnOptions = {}): Stage {
   const replyTimeout = options.replyTimeout ?? DEFAULT_REPLY_TIMEOUT;
   const push = latePusher(options);
 
@@ -48,7 +48,7 @@ export function turn(options: TurnOptions = {}): Middleware {
       await inner; // rethrows what a later stage threw, for errorBoundary()
       if (ctx.body === undefined || ctx.body === null) answer(ctx, settleAnswer(state));
       // WeChat hung up before the answer was ready (no replyTimeout, or a slow stage).
-      if (ctx.res.destroyed) void deliverLate(state, push, logger);
+      if (exchangeOf(ctx).gone) void deliverLate(state, push, logger);
       return;
     }
 
@@ -82,6 +82,6 @@ async function deliverLate(
 }
 
 /** Whether a turn stage answers this request, so `router()` need not run one of its own. */
-export function turnRunning(ctx: ParameterizedContext): boolean {
+export function turnRunning(ctx: HttpContext): boolean {
   return stateOf(ctx).clock.replyBy !== undefined;
 }

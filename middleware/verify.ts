@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import { type Stage } from './context.js';
 import { checkSignature } from '../src/core/crypto/signature.js';
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_TIMESTAMP_WINDOW, isFreshTimestamp } from '../src/core/security/timestamp.js';
@@ -31,7 +31,7 @@ export interface VerifyOptions {
  * app.use(verify({ token: 'tokenhere' })).use(router(routes));
  * ```
  */
-export function verify(options: VerifyOptions): Middleware {
+export function verify(options: VerifyOptions): Stage {
   const errorPage = options.errorPage ?? defaultErrorPage;
   const window = options.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
   return async (ctx, next) => {

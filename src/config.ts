@@ -7,7 +7,7 @@ import type { DedupeStore } from './core/dedupe/store.js';
 import { type EncryptMode, isEncryptMode } from './core/security/encrypt-mode.js';
 import type { NonceStore } from './core/security/nonce-store.js';
 import type { SessionStorage } from './core/session/storage.js';
-import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server.js';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 
 /**
  * The settings of a robot. Every field has the seed's default; the {@link ServerLimits} (slow

@@ -1,10 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Koa, { type Middleware } from 'koa';
+import type Koa from 'koa';
+import type { HttpContext, Stage } from '../middleware/context.js';
 import type { ErrorPage } from '../middleware/error-page.js';
 import type { CustomerServiceClient } from '../middleware/late-reply.js';
 import { pipeline } from '../middleware/pipeline.js';
 import { Router } from '../middleware/routes.js';
-import type { WechatContext } from '../middleware/state.js';
+import type { WechatMiddleware } from '../middleware/state.js';
 import { Config, type ConfigValues } from './config.js';
 import { Client } from './core/client/client.js';
 import { MessageCrypt } from './core/crypto/message-crypt.js';
@@ -17,8 +18,9 @@ import { parseXml } from './core/messages/xml.js';
 import { resolveEncryptMode } from './core/security/encrypt-mode.js';
 import { SQLiteStorage } from './core/session/sqlite.js';
 import type { SessionData, SessionStorage } from './core/session/storage.js';
-import { dispatch } from './dispatch.js';
-import { createLimitedServer, type ServerLimits } from './server.js';
+import { type FetchRequestInfo, handleFetch } from './fetch.js';
+import type { ServerLimits } from './server-limits.js';
+import { createLimitedServer } from './server.js';
 import { buildMessageRequest } from './wechat-request.js';
 
 /** The session of a {@link ZgRoBot}: its shape and how a user's is found. */
@@ -33,14 +35,11 @@ export interface RobotSessionOptions<S extends object> {
 }
 
 /**
- * Your own step in the robot's pipeline, between parsing and the session (`robot.use(mw)`): a
- * Koa middleware that sees the parsed message. Set `ctx.wechat.reply` and skip `next()` to answer
- * without the handlers (a rate limiter), or await `next()` and look at the reply after.
+ * Your own step in the robot's pipeline, between parsing and the session (`robot.use(mw)`): it
+ * sees the parsed message. Set `ctx.wechat.reply` and skip `next()` to answer without the
+ * handlers (a rate limiter), or await `next()` and look at the reply after.
  */
-export type RobotMiddleware<S extends object = SessionData> = (
-  ctx: WechatContext<AnyMessage, S>,
-  next: () => Promise<void>,
-) => unknown;
+export type RobotMiddleware<S extends object = SessionData> = WechatMiddleware<S>;
 
 /** Where the message to {@link ZgRoBot.parseMessage} was signed: the request's query. */
 export interface SignedBody {
@@ -81,7 +80,7 @@ export interface RunOptions extends Partial<ServerLimits> {
   port?: number;
 }
 
-type BuiltPipeline = { key: readonly unknown[]; middleware: Middleware };
+type BuiltPipeline = { key: readonly unknown[]; middleware: Stage };
 
 /**
  * The robot: the seed's API on top of the pipeline. Register handlers with one method per kind
@@ -198,13 +197,14 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       openid: message.source,
       ...(crypt ? { crypt } : {}),
     });
-    const response = await dispatch(this.callback(), {
-      method: 'POST',
-      url: `/?${request.query}`,
-      headers: request.headers,
-      ...(request.body === undefined ? {} : { body: request.body }),
-    });
-    const text = response.body.toString('utf8');
+    const response = await this.fetch(
+      new Request(`http://localhost/?${request.query}`, {
+        method: 'POST',
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+      }),
+    );
+    const text = await response.text();
     if (response.status !== 200) {
       throw new WechatError(`the robot answered ${response.status}: ${text}`, {
         status: response.status,
@@ -275,22 +275,47 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    * app.use(mount('/wechat', robot.middleware()));
    * ```
    */
-  middleware(): Middleware {
+  middleware(): Stage {
     return (ctx, next) => this.#pipeline()(ctx, next);
   }
 
-  /** A Koa application serving the robot at every path. */
-  koa(): Koa {
-    const app = new Koa();
+  /**
+   * The robot as a fetch handler, `(Request) => Promise<Response>`: for Bun (`Bun.serve({ fetch:
+   * robot.fetch })`), Deno, Cloudflare Workers (`export default robot`), Hono and route handlers.
+   * It runs the same stages on the standard `Request`, without Koa or Node's `http`. A bare
+   * `Request` does not carry the client's address: pass it as `{ remoteAddress }` for `ctx.ip`.
+   */
+  readonly fetch = (request: Request, info?: FetchRequestInfo): Promise<Response> =>
+    handleFetch(this.middleware(), request, info);
+
+  /** A Koa application serving the robot at every path (Koa is loaded on first use). */
+  async koa(): Promise<Koa> {
+    const { default: KoaApplication } = await import('koa');
+    const app = new KoaApplication();
     app.use(this.middleware());
     // The pipeline answers every error itself; this only catches what escapes a broken socket.
     app.on('error', (error: unknown) => this.logger.error('zgrobot: server error', error));
     return app;
   }
 
-  /** A Node `(req, res)` handler (the seed's `wsgi`): mount it in `http.createServer`. */
+  /**
+   * A Node `(req, res)` handler (the seed's `wsgi`): mount it in `http.createServer`. It runs on
+   * a Koa application, loaded in the background from this call: a request that comes first waits.
+   */
   callback(): (req: IncomingMessage, res: ServerResponse) => void {
-    return this.koa().callback();
+    const ready = this.koa().then((app) => app.callback());
+    // A failed load is answered per request below; this only keeps it from going unhandled.
+    ready.catch(() => {});
+    return (req, res) => {
+      ready.then(
+        (handle) => handle(req, res),
+        (error: unknown) => {
+          this.logger.error('zgrobot: could not load Koa', error);
+          res.statusCode = 500;
+          res.end();
+        },
+      );
+    };
   }
 
   /**
@@ -305,7 +330,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     const c = this.config;
     const host = options.host ?? c.host;
     const port = options.port ?? c.port;
-    const server = createLimitedServer(this.callback(), {
+    const server = await createLimitedServer(this.callback(), {
       headersTimeout: options.headersTimeout ?? c.headersTimeout,
       requestTimeout: options.requestTimeout ?? c.requestTimeout,
       keepAliveTimeout: options.keepAliveTimeout ?? c.keepAliveTimeout,
@@ -360,7 +385,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   }
 
   // Built on first use and again whenever a setting it depends on changed.
-  #pipeline(): Middleware {
+  #pipeline(): (ctx: HttpContext, next: () => Promise<void>) => Promise<void> {
     const c = this.config;
     const storage = this.#sessionStorage();
     const client = this.#customerService();
@@ -406,7 +431,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       errorPage: this.#errorPage,
       // The handlers were typed against S at registration; the pipeline stores any session.
       routes: this as unknown as Router,
-      middleware: this.#middleware as readonly Middleware[] as Middleware[],
+      middleware: this.#middleware as readonly WechatMiddleware[],
       getSessionKey: this.#session.getSessionKey,
       initialSession: this.#session.initial as (() => SessionData) | undefined,
       logger: this.logger,

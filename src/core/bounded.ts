@@ -17,7 +17,7 @@ export function bounded<T>(
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(timeout()), ms);
-    timer.unref();
+    timer.unref?.(); // absent on Workers, where timers are numbers
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }

@@ -41,7 +41,7 @@ const COLOURS = {
  */
 export function enablePrettyLogging(logger: Logger = console, level: LogLevel = 'info'): Logger {
   const threshold = LEVELS[level];
-  const colour = logger === console && process.stdout.isTTY === true;
+  const colour = logger === console && process.stdout?.isTTY === true;
   const make = (name: keyof typeof TAGS) => {
     if (LEVELS[name] < threshold) return () => {};
     return (message: string, ...args: unknown[]) => {

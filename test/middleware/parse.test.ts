@@ -10,7 +10,7 @@ import { eventXml, signedQuery, textXml } from '../support/wechat.js';
 import { appOf, botApp, expectNoStackTrace, readReply } from './helpers.js';
 
 const show: Middleware = (ctx) => {
-  const message = (ctx as WechatContext).wechat.message;
+  const message = (ctx as unknown as WechatContext).wechat.message;
   ctx.body = JSON.stringify({ type: message.type, source: message.source, raw: message.raw });
 };
 
@@ -69,7 +69,7 @@ describe('parse()', () => {
       routes: new Router().text((ctx) => ctx.wechat.message.content),
       middleware: [
         async (ctx, next) => {
-          seen.push((ctx as WechatContext).wechat.message.type);
+          seen.push((ctx as unknown as WechatContext).wechat.message.type);
           await next();
           seen.push(`after:${String(ctx.body).includes('mine') ? 'reply' : 'none'}`);
         },
@@ -86,7 +86,7 @@ describe('parse()', () => {
       parse(),
       async (ctx, next) => {
         calls++;
-        (ctx as WechatContext).wechat.message.source = 'changed';
+        (ctx as unknown as WechatContext).wechat.message.source = 'changed';
         await next();
       },
       parse(),

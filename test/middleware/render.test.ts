@@ -12,7 +12,7 @@ import { appOf, readReply, recordingLogger } from './helpers.js';
 function renderApp(reply: ReplyValue | unknown, extra: Middleware[] = []) {
   const logger = recordingLogger();
   const app = appOf(parse({ logger }), render(), ...extra, (ctx) => {
-    (ctx as WechatContext).wechat.reply = reply as ReplyValue;
+    (ctx as unknown as WechatContext).wechat.reply = reply as ReplyValue;
   });
   return { app, logger };
 }

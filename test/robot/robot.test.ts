@@ -132,7 +132,7 @@ describe('settings: options, environment, config', () => {
     const robot = new ZgRoBot({ logger: silentLogger, sessionStorage: false });
     await expect(robot.run({ host: '127.0.0.1', port: 0 })).rejects.toThrow(PipelineError);
     await expect(robot.run({ host: '127.0.0.1', port: 0 })).rejects.toThrow(/token/);
-    const app = robot.koa();
+    const app = await robot.koa();
     app.silent = true;
     const res = await request(app.callback()).post('/').send(textXml('x'));
     expectNoStackTrace(res.text);

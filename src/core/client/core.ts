@@ -12,7 +12,12 @@ import {
 } from './media.js';
 import { type GrantedToken, TokenManager } from './token.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
-import { Transport, type TransportOptions, type TransportResponse } from './transport.js';
+import {
+  Transport,
+  type TransportOptions,
+  type TransportResponse,
+  type Undici,
+} from './transport.js';
 import { within } from './within.js';
 
 /** Options of {@link Client}. */
@@ -56,7 +61,7 @@ export interface CallSpec {
   path: string;
   query?: Query;
   /** A JSON object, or a factory for a multipart form (called again on each attempt). */
-  body?: JsonBody | (() => FormData);
+  body?: JsonBody | ((undici: Undici) => FormData);
   /** `'mp'` for `mp.weixin.qq.com` (showqrcode). Default `'api'`. */
   base?: 'api' | 'mp';
   /** Send without an access token (the token endpoints, showqrcode). */
@@ -211,7 +216,7 @@ export class ClientCore {
       method: 'POST',
       path,
       query,
-      body: () => mediaForm(file, fields),
+      body: (undici) => mediaForm(undici.FormData, file, fields),
       timeout: options?.timeout,
     });
   }

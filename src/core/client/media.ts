@@ -1,7 +1,6 @@
-import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { FormData } from 'undici';
+import type { FormData } from 'undici';
 
 /**
  * A file to upload: a path on disk, a `Buffer`, a `Blob`/`File`, or a readable stream.
@@ -64,6 +63,8 @@ export async function toFile(input: MediaInput, options: MediaUploadOptions = {}
   let blob: Blob;
   let name = options.filename;
   if (typeof input === 'string') {
+    // Loaded here: Workers have no `node:fs`, and a path means Node (or Bun, Deno) anyway.
+    const { openAsBlob } = await import('node:fs');
     blob = await openAsBlob(input);
     name ??= basename(input);
   } else if (input instanceof Blob) {
@@ -90,8 +91,12 @@ export async function toFile(input: MediaInput, options: MediaUploadOptions = {}
 }
 
 /** A multipart form with the file in the field `media`, plus any extra text fields. */
-export function mediaForm(file: File, fields: Record<string, string> = {}): FormData {
-  const form = new FormData();
+export function mediaForm(
+  FormDataClass: typeof FormData,
+  file: File,
+  fields: Record<string, string> = {},
+): FormData {
+  const form = new FormDataClass();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
   form.append('media', file, file.name);
   return form;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, type Dispatcher, type FormData, request } from 'undici';
+import type { Dispatcher, FormData } from 'undici';
 import { type Logger, silentLogger } from '../logger.js';
 import { WeChatNetworkError, WeChatResponseTooLargeError, WeChatTimeoutError } from './errors.js';
 import { readCapped } from './read-capped.js';
@@ -44,7 +44,7 @@ export interface TransportRequest {
   /** For error messages: the API path, e.g. `/cgi-bin/menu/create`. */
   api: string;
   /** A JSON string or a multipart form. Rebuilt for each attempt, so a retry resends it whole. */
-  body?: () => string | FormData;
+  body?: (undici: Undici) => string | FormData;
   /** Overrides the transport's timeout for this call. */
   timeout?: number;
 }
@@ -60,6 +60,20 @@ export interface TransportResponse {
  * Error codes proving the request never reached the server: safe to resend even a POST.
  * Anything else (a reset mid-request, a timeout) may mean WeChat already acted on it.
  */
+/** The undici module. */
+export type Undici = typeof import('undici');
+
+let undici: Promise<Undici> | undefined;
+
+/**
+ * undici, loaded on the first API call rather than with the client: it needs Node's `http`, and
+ * a Workers bundle must be able to import zgrobot (and make a robot) without it.
+ */
+function loadUndici(): Promise<Undici> {
+  undici ??= import('undici');
+  return undici;
+}
+
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -96,7 +110,8 @@ function errorCode(error: unknown): string | undefined {
  * (sent a message to a user) even if its answer was lost.
  */
 export class Transport {
-  private readonly dispatcher: Dispatcher;
+  /** The dispatcher given, or ours once made (undici is loaded on the first call). */
+  private dispatcher: Dispatcher | undefined;
   private readonly ownsDispatcher: boolean;
   private readonly timeout: number;
   private readonly maxResponseBytes: number;
@@ -107,8 +122,7 @@ export class Transport {
 
   constructor(options: TransportOptions = {}) {
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher =
-      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+    this.dispatcher = options.dispatcher;
     this.timeout = options.timeout ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     if (!(this.maxResponseBytes > 0)) {
@@ -145,7 +159,7 @@ export class Transport {
   /** Close the keep-alive connections, if the dispatcher is ours. Safe to call twice. */
   async close(): Promise<void> {
     if (!this.ownsDispatcher || this.closing) return this.closing;
-    this.closing = this.dispatcher.close();
+    this.closing = this.dispatcher?.close() ?? Promise.resolve();
     return this.closing;
   }
 
@@ -154,9 +168,12 @@ export class Transport {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeout);
     try {
-      const body = req.body?.();
+      const undici = await loadUndici();
+      const body = req.body?.(undici);
       const headers: Record<string, string> = { accept: 'application/json, */*' };
       if (typeof body === 'string') headers['content-type'] = 'application/json; charset=utf-8';
+      const { Agent, request } = undici;
+      this.dispatcher ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
       const res = await request(req.url, {
         method: req.method,
         headers,

@@ -198,7 +198,7 @@ export class MemoryDedupeStore implements DedupeStore {
     clearTimeout(this.#sweeper);
     this.#sweepDue = due;
     this.#sweeper = setTimeout(() => this.#sweep(), Math.max(0, due - Date.now()));
-    this.#sweeper.unref();
+    this.#sweeper.unref?.();
   }
 
   #sweep(): void {

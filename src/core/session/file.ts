@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { WechatError } from '../errors.js';
 import { decodeSession, encodeSession, onceSuccessful } from './codec.js';
 import type { SessionData, SessionLease, SessionStorage } from './storage.js';
@@ -210,6 +209,7 @@ export class FileStorage implements SessionStorage {
   /** Takes the cross-process lock of the session file for one batch. */
   async #lockFile(): Promise<() => Promise<void>> {
     try {
+      const { default: lockfile } = await import('proper-lockfile');
       return await lockfile.lock(this.filename, {
         realpath: false,
         // A process killed while holding it leaves the lock behind: taken over after 2 s.

@@ -44,7 +44,7 @@ export class LeaseKeeper {
     this.#held.set(owner, { storage, key });
     if (this.#timer) return;
     this.#timer = setInterval(() => this.#renewAll(), Math.max(50, this.#lease / 3));
-    this.#timer.unref();
+    this.#timer.unref?.(); // absent on Workers, where timers are numbers
   }
 
   delete(owner: string): void {
@@ -75,7 +75,8 @@ export interface HeldSession {
 }
 
 // Owner tokens: unique per process and turn, so a lock names exactly one turn (the fencing token).
-const processTag = randomBytes(8).toString('hex');
+// Drawn on first use: Workers allow no random values at a module's top level.
+let processTag: string | undefined;
 let turns = 0;
 
 /**
@@ -101,7 +102,7 @@ export async function holdSession(
     }
   }
 
-  const owner = `${processTag}:${(++turns).toString(36)}`;
+  const owner = `${(processTag ??= randomBytes(8).toString('hex'))}:${(++turns).toString(36)}`;
   const giveUp = Date.now() + settings.lockWait;
   for (let backoff = 5; ; backoff = Math.min(backoff * 2, 50)) {
     const attempt = storage.acquire(key, owner, settings.lease);

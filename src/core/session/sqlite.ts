@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { WechatError } from '../errors.js';
 import { checkIdentifier, decodeSession, encodeSession } from './codec.js';
 import type { SessionData, SessionLease, SessionStorage } from './storage.js';
@@ -199,7 +200,7 @@ function addLockColumns(db: Database.Database, table: string): void {
 function open(filename: string): Database.Database {
   try {
     // fileMustExist stays false: the seed creates the file on first run.
-    return new Database(filename);
+    return new (loadDriver())(filename);
   } catch (cause) {
     throw new WechatError(
       // The driver's message does not name the file; a config mistake is found faster if it does.
@@ -207,4 +208,13 @@ function open(filename: string): Database.Database {
       { cause },
     );
   }
+}
+
+/**
+ * better-sqlite3, loaded when a storage is first made rather than when this module is: it is a
+ * native addon, and a bundle for a runtime without it (Workers, Bun) must be able to import
+ * zgrobot as long as it never makes a `SQLiteStorage`.
+ */
+function loadDriver(): typeof Database {
+  return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
 }

@@ -108,6 +108,6 @@ export class TurnClock {
   async retriesOver(retryWindow = DEFAULT_RETRY_WINDOW, grace = 250): Promise<void> {
     if (this.deferred) return;
     const at = Math.max(Date.now() + grace, this.arrivedAt + retryWindow);
-    await new Promise((resolve) => setTimeout(resolve, at - Date.now()).unref());
+    await new Promise((resolve) => setTimeout(resolve, at - Date.now()).unref?.());
   }
 }
