@@ -1,4 +1,3 @@
-import { type Stage } from './context.js';
 import type { MessageCrypt } from '../src/core/crypto/message-crypt.js';
 import { DecryptError, SignatureError, WechatError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
@@ -6,6 +5,7 @@ import { parseXml } from '../src/core/messages/xml.js';
 import { type EncryptMode, resolveEncryptMode } from '../src/core/security/encrypt-mode.js';
 import type { NonceStore } from '../src/core/security/nonce-store.js';
 import { readBody } from './body.js';
+import type { Stage } from './context.js';
 import { checkReplay } from './replay.js';
 import { queryParam, stateOf } from './state.js';
 

@@ -1,8 +1,8 @@
-import { type Stage, type HttpContext } from './context.js';
 import { Deduper, type DeduperOptions, dedupeKey } from '../src/core/dedupe/deduper.js';
 import { PipelineError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
+import type { HttpContext, Stage } from './context.js';
 import { settleAnswer } from './render.js';
 import { stateOf } from './state.js';
 import { turnRunning } from './turn.js';

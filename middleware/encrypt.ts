@@ -1,5 +1,5 @@
-import { type Stage } from './context.js';
 import type { MessageCrypt } from '../src/core/crypto/message-crypt.js';
+import type { Stage } from './context.js';
 import { stateOf } from './state.js';
 
 /** Options of {@link encrypt}. */

@@ -1,6 +1,6 @@
-import { type Stage } from './context.js';
 import { WechatError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
+import type { Stage } from './context.js';
 import { stateOf } from './state.js';
 
 /**

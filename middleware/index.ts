@@ -28,6 +28,7 @@ export {
   TurnClock,
 } from '../src/core/turn/clock.js';
 export { type BodyOptions, body, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT } from './body.js';
+export type { Exchange, HttpContext, Stage } from './context.js';
 export { type DecryptOptions, decrypt } from './decrypt.js';
 export { type DedupeOptions, dedupe, dedupeKey } from './dedupe.js';
 export { type EncryptOptions, encrypt } from './encrypt.js';
@@ -46,6 +47,6 @@ export { render } from './render.js';
 export { type RouterOptions, router } from './router.js';
 export { type FilterRule, type Handler, type RouteMethods, Router } from './routes.js';
 export { defaultSessionKey, type SessionOptions, session } from './session.js';
-export type { WechatContext, WechatState } from './state.js';
+export type { WechatContext, WechatMiddleware, WechatState } from './state.js';
 export { type TurnOptions, turn } from './turn.js';
 export { type VerifyOptions, verify } from './verify.js';

@@ -1,9 +1,9 @@
-import { type Stage, type HttpContext } from './context.js';
 import { WechatError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import { messageFromElement } from '../src/core/messages/parse.js';
 import { parseXml } from '../src/core/messages/xml.js';
 import { readBody } from './body.js';
+import type { HttpContext, Stage } from './context.js';
 import { stateOf } from './state.js';
 
 /** Options of {@link parse}. */
@@ -35,10 +35,7 @@ export function parse(options: ParseOptions = {}): Stage {
 }
 
 /** Sets `ctx.wechat.message` unless an earlier stage did; shared with `router()`. */
-export async function parseInto(
-  ctx: HttpContext,
-  options: ParseOptions = {},
-): Promise<void> {
+export async function parseInto(ctx: HttpContext, options: ParseOptions = {}): Promise<void> {
   const state = stateOf(ctx, options.logger);
   if (state.message) return;
   const xml = state.xml ?? (await readBody(ctx, options.bodyLimit, options.bodyTimeout));

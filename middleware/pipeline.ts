@@ -7,6 +7,7 @@ import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-st
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
 import type { SessionData, SessionStorage } from '../src/core/session/storage.js';
 import { body } from './body.js';
+import type { Stage } from './context.js';
 import { decrypt } from './decrypt.js';
 import { type DedupeOptions, dedupe } from './dedupe.js';
 import { encrypt } from './encrypt.js';
@@ -21,7 +22,6 @@ import { session } from './session.js';
 import { stateOf, type WechatContext, type WechatMiddleware } from './state.js';
 import { turn } from './turn.js';
 import { verify } from './verify.js';
-import type { Stage } from './context.js';
 
 /** Everything {@link pipeline} needs. */
 export interface PipelineConfig {

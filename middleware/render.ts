@@ -1,9 +1,9 @@
-import { type Stage, type HttpContext } from './context.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import { coerceReply, type ReplyValue } from '../src/core/replies/coerce.js';
 import type { Reply } from '../src/core/replies/kinds.js';
 import { renderReply } from '../src/core/replies/render.js';
+import type { HttpContext, Stage } from './context.js';
 import { type PipelineState, stateOf } from './state.js';
 
 /**

@@ -1,10 +1,10 @@
 import { hash } from 'node:crypto';
-import { type HttpContext } from './context.js';
 import { bounded } from '../src/core/bounded.js';
 import { reasonOf, SignatureError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
+import type { HttpContext } from './context.js';
 import { queryParam } from './state.js';
 
 /**

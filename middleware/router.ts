@@ -1,7 +1,7 @@
-import { type Stage, type HttpContext } from './context.js';
 import type { Logger } from '../src/core/logger.js';
 import type { ReplyValue } from '../src/core/replies/coerce.js';
 import { SuccessReply } from '../src/core/replies/replies.js';
+import type { HttpContext, Stage } from './context.js';
 import type { LateReplyOptions } from './late-reply.js';
 import { parseInto } from './parse.js';
 import type { Router } from './routes.js';

@@ -1,10 +1,10 @@
-import { type Stage } from './context.js';
 import { PipelineError } from '../src/core/errors.js';
 import { type Logger, rateLimitedWarning } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import { holdSession, LeaseKeeper } from '../src/core/session/hold.js';
 import { KeyedQueue } from '../src/core/session/queue.js';
 import type { SessionData, SessionStorage } from '../src/core/session/storage.js';
+import type { Stage } from './context.js';
 import { stateOf } from './state.js';
 import { turnRunning } from './turn.js';
 

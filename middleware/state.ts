@@ -1,9 +1,9 @@
-import type { HttpContext } from './context.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { ReplyValue } from '../src/core/replies/coerce.js';
 import type { SessionData } from '../src/core/session/storage.js';
 import { TurnClock } from '../src/core/turn/clock.js';
+import type { HttpContext } from './context.js';
 
 /**
  * What zgrobot keeps on `ctx.wechat` for one request. Koa's own `ctx.message` is the HTTP status

@@ -1,6 +1,6 @@
-import { exchangeOf, type HttpContext, type Stage } from './context.js';
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_REPLY_TIMEOUT } from '../src/core/turn/clock.js';
+import { exchangeOf, type HttpContext, type Stage } from './context.js';
 import { type LateReplyOptions, latePusher } from './late-reply.js';
 import { answer, replyOf, settleAnswer } from './render.js';
 import { type PipelineState, stateOf } from './state.js';

@@ -1,7 +1,7 @@
-import { type Stage } from './context.js';
 import { checkSignature } from '../src/core/crypto/signature.js';
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_TIMESTAMP_WINDOW, isFreshTimestamp } from '../src/core/security/timestamp.js';
+import type { Stage } from './context.js';
 import { defaultErrorPage, type ErrorPage, escapeHtml } from './error-page.js';
 import { queryParam, stateOf } from './state.js';
 

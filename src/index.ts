@@ -16,6 +16,8 @@
  * ```
  * @module
  */
+
+export type { HttpContext } from '../middleware/context.js';
 export type { ErrorPage } from '../middleware/error-page.js';
 export type { LateReplyMode } from '../middleware/late-reply.js';
 export { type FilterRule, type Handler, Router } from '../middleware/routes.js';
@@ -72,6 +74,7 @@ export { PostgreSQLStorage } from './core/session/postgresql.js';
 export { RedisStorage } from './core/session/redis.js';
 export { SQLiteStorage } from './core/session/sqlite.js';
 export type { SessionData, SessionStorage } from './core/session/storage.js';
+export type { FetchRequestInfo } from './fetch.js';
 export {
   type RobotMiddleware,
   type RobotSessionOptions,

@@ -19,8 +19,8 @@ import { resolveEncryptMode } from './core/security/encrypt-mode.js';
 import { SQLiteStorage } from './core/session/sqlite.js';
 import type { SessionData, SessionStorage } from './core/session/storage.js';
 import { type FetchRequestInfo, handleFetch } from './fetch.js';
-import type { ServerLimits } from './server-limits.js';
 import { createLimitedServer } from './server.js';
+import type { ServerLimits } from './server-limits.js';
 import { buildMessageRequest } from './wechat-request.js';
 
 /** The session of a {@link ZgRoBot}: its shape and how a user's is found. */

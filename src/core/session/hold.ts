@@ -102,7 +102,8 @@ export async function holdSession(
     }
   }
 
-  const owner = `${(processTag ??= randomBytes(8).toString('hex'))}:${(++turns).toString(36)}`;
+  processTag ??= randomBytes(8).toString('hex');
+  const owner = `${processTag}:${(++turns).toString(36)}`;
   const giveUp = Date.now() + settings.lockWait;
   for (let backoff = 5; ; backoff = Math.min(backoff * 2, 50)) {
     const attempt = storage.acquire(key, owner, settings.lease);
