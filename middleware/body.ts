@@ -1,4 +1,4 @@
-import { type Exchange, exchangeOf, type HttpContext, type Stage } from './context.js';
+import { type Exchange, type HttpContext, readRequestBody, type Stage } from './context.js';
 import { stateOf } from './state.js';
 
 /** The default cap on a request body: WeChat messages are a few KiB. */
@@ -47,7 +47,7 @@ export async function readBody(
 ): Promise<string> {
   const state = stateOf(ctx);
   if (state.body !== undefined) return state.body;
-  const body = await exchangeOf(ctx).readBody(limit, timeout);
+  const body = await readRequestBody(ctx, limit, timeout);
   state.body = body;
   return body;
 }

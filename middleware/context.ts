@@ -67,31 +67,36 @@ export function stageContext(ctx: HttpContext): StageContext {
 }
 
 type NodeBodyReader = (ctx: StageContext, limit: number, timeout: number) => Promise<string>;
-let nodeReader: Promise<NodeBodyReader> | undefined;
+let nodeReader: NodeBodyReader | undefined;
 
 /**
- * The {@link Exchange} of a request: the fetch adapter's, or one over Koa's Node request. The
- * Node reader (raw-body) is loaded on first use, so a Workers bundle never evaluates it.
+ * The request's body as text, from the fetch adapter's {@link Exchange} or from Koa's Node
+ * request. The Node reader (raw-body) is loaded on first use, so a Workers bundle never
+ * evaluates it.
+ *
+ * @throws {WechatError} 413 past `limit`, 408 past `timeout`, 400 when it cannot be read.
  */
-export function exchangeOf(ctx: HttpContext): Exchange {
+export async function readRequestBody(
+  ctx: HttpContext,
+  limit: number,
+  timeout: number,
+): Promise<string> {
   const staged = stageContext(ctx);
-  if (staged.exchange) return staged.exchange;
-  const exchange: Exchange = {
-    async readBody(limit, timeout) {
-      if (staged.req === undefined) {
-        throw new WechatError('no request body to read: the context has no exchange', {
-          status: 400,
-        });
-      }
-      nodeReader ??= import('./node-body.js').then((m) => m.readNodeBody);
-      return (await nodeReader)(staged, limit, timeout);
-    },
-    get gone() {
-      return (staged.res as { destroyed?: boolean } | undefined)?.destroyed === true;
-    },
-  };
-  staged.exchange = exchange;
-  return exchange;
+  if (staged.exchange) return staged.exchange.readBody(limit, timeout);
+  if (staged.req === undefined) {
+    throw new WechatError('no request body to read: the context has no exchange', {
+      status: 400,
+    });
+  }
+  nodeReader ??= (await import('./node-body.js')).readNodeBody;
+  return nodeReader(staged, limit, timeout);
+}
+
+/** Whether the request's client went away before the answer was sent. */
+export function clientGone(ctx: HttpContext): boolean {
+  const staged = stageContext(ctx);
+  if (staged.exchange) return staged.exchange.gone;
+  return (staged.res as { destroyed?: boolean } | undefined)?.destroyed === true;
 }
 
 /** The error of a body past `limit` bytes, the same from every exchange. */

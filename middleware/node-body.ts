@@ -27,7 +27,7 @@ function upstreamText(ctx: StageContext): string | undefined {
 /**
  * The body of a Koa context's Node request as text. An upstream body parser may have consumed the
  * stream already: then the text it kept is used (see {@link upstreamText}). Loaded only under
- * Node (see `exchangeOf`).
+ * Node (see `readRequestBody` in context.ts).
  *
  * @throws {WechatError} 413 past `limit` bytes; 408 when it takes longer than `timeout` ms (the
  * request is destroyed once the answer is sent); 400 when the stream breaks off, or when another

@@ -1,6 +1,6 @@
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_REPLY_TIMEOUT } from '../src/core/turn/clock.js';
-import { exchangeOf, type HttpContext, type Stage } from './context.js';
+import { clientGone, type HttpContext, type Stage } from './context.js';
 import { type LateReplyOptions, latePusher } from './late-reply.js';
 import { answer, replyOf, settleAnswer } from './render.js';
 import { type PipelineState, stateOf } from './state.js';
@@ -48,7 +48,7 @@ export function turn(options: TurnOptions = {}): Stage {
       await inner; // rethrows what a later stage threw, for errorBoundary()
       if (ctx.body === undefined || ctx.body === null) answer(ctx, settleAnswer(state));
       // WeChat hung up before the answer was ready (no replyTimeout, or a slow stage).
-      if (exchangeOf(ctx).gone) void deliverLate(state, push, logger);
+      if (clientGone(ctx)) void deliverLate(state, push, logger);
       return;
     }
 

@@ -303,10 +303,15 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    * a Koa application, loaded in the background from this call: a request that comes first waits.
    */
   callback(): (req: IncomingMessage, res: ServerResponse) => void {
-    const ready = this.koa().then((app) => app.callback());
+    let loaded: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+    const ready = this.koa().then((app) => {
+      loaded = app.callback();
+      return loaded;
+    });
     // A failed load is answered per request below; this only keeps it from going unhandled.
     ready.catch(() => {});
     return (req, res) => {
+      if (loaded) return loaded(req, res);
       ready.then(
         (handle) => handle(req, res),
         (error: unknown) => {
