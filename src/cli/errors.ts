@@ -1,5 +1,6 @@
+import { CommanderError } from 'commander';
 import { WeChatApiError } from '../core/client/errors.js';
-import { DecryptError, SignatureError, WechatError } from '../core/errors.js';
+import { DecryptError, SignatureError } from '../core/errors.js';
 import {
   BotUnreachableError,
   InvalidReplyError,
@@ -25,13 +26,27 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+/**
+ * The parser's complaint as a {@link UsageError} of one line: commander writes
+ * `error: unknown option '--tokn'\n(Did you mean --token?)`, the CLI says
+ * `unknown option '--tokn', did you mean --token?`.
+ */
+export function usageErrorFrom(error: CommanderError, command: string | undefined): UsageError {
+  const message = error.message
+    .replace(/^error: /, '')
+    .replace(/\s*\n\(Did you mean (.*)\?\)\s*$/s, ', did you mean $1?')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return new UsageError(message, command);
+}
+
 /** The one line the CLI prints for an error, and its exit code. */
 export function describeError(error: unknown): { message: string; exitCode: number } {
+  if (error instanceof CommanderError) return describeError(usageErrorFrom(error, undefined));
   if (error instanceof UsageError) {
     const help = error.command ? `zgrobot ${error.command} --help` : 'zgrobot --help';
     return { message: `${error.message} (see ${help})`, exitCode: 2 };
   }
-  if (isParseArgsError(error)) return { message: `${error.message} (see --help)`, exitCode: 2 };
   if (error instanceof UnexpectedStatusError) {
     const message =
       error.status === 403
@@ -40,7 +55,7 @@ export function describeError(error: unknown): { message: string; exitCode: numb
     return { message, exitCode: 1 };
   }
   if (error instanceof BotUnreachableError || error instanceof InvalidReplyError) {
-    return { message: error.message, exitCode: 1 };
+    return { message: oneLine(error.message, Number.POSITIVE_INFINITY), exitCode: 1 };
   }
   if (error instanceof SignatureError) {
     return { message: 'the reply MsgSignature does not match the token', exitCode: 1 };
@@ -51,18 +66,12 @@ export function describeError(error: unknown): { message: string; exitCode: numb
   if (error instanceof WeChatApiError) {
     return { message: `WeChat API error ${error.errcode}: ${error.errmsg}`, exitCode: 1 };
   }
-  if (error instanceof CliError || error instanceof WechatError) {
-    return { message: error.message, exitCode: 1 };
-  }
-  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
+  // CliError, WechatError and anything else: its message, on one line.
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: oneLine(message, Number.POSITIVE_INFINITY), exitCode: 1 };
 }
 
-function isParseArgsError(error: unknown): error is Error {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
-}
-
-function oneLine(text: string): string {
+function oneLine(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
 }

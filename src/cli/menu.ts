@@ -1,25 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { Argument, Command } from 'commander';
 import { Client } from '../core/client/client.js';
 import type { Menu } from '../core/client/menu.js';
+import type { CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
-
-export const MENU_HELP = `Usage: zgrobot menu <get | create <file.json> | delete> [options]
-
-Reads, sets or deletes the account's custom menu through the WeChat API.
-
-  get                  prints the menu as JSON
-  create <file.json>   sets the menu from a file: {"button": [...]} (or what "get" printed)
-  delete               deletes the menu (personalised menus too)
-
-Options:
-  --app-id <appid>       AppID (or ZGROBOT_APP_ID)
-  --app-secret <secret>  AppSecret (or ZGROBOT_APP_SECRET)
-  --api-base <url>       API base URL (default https://api.weixin.qq.com)
-  -h, --help             this help
-
-Example:
-  ZGROBOT_APP_ID=wx… ZGROBOT_APP_SECRET=… zgrobot menu create menu.json`;
 
 /** The menu in a file: `{ button }`, or `{ menu: { button } }` as `menu get` prints it. */
 function menuFrom(text: string, file: string): Menu {
@@ -39,30 +23,46 @@ function menuFrom(text: string, file: string): Menu {
   return { button: (inner as Menu).button };
 }
 
+interface MenuOptions {
+  appId?: string;
+  appSecret?: string;
+  apiBase?: string;
+}
+
 /** `zgrobot menu get | create <file> | delete`. */
-export async function menuCommand(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      'app-id': { type: 'string' },
-      'app-secret': { type: 'string' },
-      'api-base': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) return MENU_HELP;
-  const [action, file, ...extra] = positionals;
-  if (!action) throw new UsageError('menu needs an action: get, create or delete', 'menu');
-  if (!['get', 'create', 'delete'].includes(action)) {
-    throw new UsageError(`unknown menu action "${action}" (get, create or delete)`, 'menu');
-  }
+export function menuCommand(ctx: CliContext): Command {
+  return new Command('menu')
+    .summary('the account’s custom menu, through the WeChat API')
+    .description('Reads, sets or deletes the account’s custom menu through the WeChat API.')
+    .addArgument(
+      new Argument(
+        '<action>',
+        'get: print the menu as JSON; create: set it from a file; delete: delete it (personalised menus too)',
+      ).choices(['get', 'create', 'delete']),
+    )
+    .argument('[file]', 'for create: {"button": [...]} (or what "get" printed)')
+    .option('--app-id <appid>', 'AppID (or ZGROBOT_APP_ID)')
+    .option('--app-secret <secret>', 'AppSecret (or ZGROBOT_APP_SECRET)')
+    .option('--api-base <url>', 'API base URL (default https://api.weixin.qq.com)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  ZGROBOT_APP_ID=wx… ZGROBOT_APP_SECRET=… zgrobot menu create menu.json',
+    )
+    .action(async (action: string, file: string | undefined, options: MenuOptions) => {
+      ctx.print(await menu(action, file, options, ctx.env));
+    });
+}
+
+async function menu(
+  action: string,
+  file: string | undefined,
+  options: MenuOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
   if (action === 'create' && !file) throw new UsageError('menu create needs a JSON file', 'menu');
-  if ((action !== 'create' && file) || extra.length > 0) {
-    throw new UsageError(`unexpected argument "${action === 'create' ? extra[0] : file}"`, 'menu');
-  }
-  const appId = values['app-id'] ?? env.ZGROBOT_APP_ID;
-  const appSecret = values['app-secret'] ?? env.ZGROBOT_APP_SECRET;
+  if (action !== 'create' && file) throw new UsageError(`unexpected argument "${file}"`, 'menu');
+  const appId = options.appId ?? env.ZGROBOT_APP_ID;
+  const appSecret = options.appSecret ?? env.ZGROBOT_APP_SECRET;
   if (!appId || !appSecret) {
     throw new UsageError(
       'menu needs --app-id and --app-secret (or ZGROBOT_APP_ID and ZGROBOT_APP_SECRET)',
@@ -72,7 +72,7 @@ export async function menuCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   const menu = file
     ? menuFrom(await readFile(file, 'utf8').catch(cannotRead(file)), file)
     : undefined;
-  const baseUrl = values['api-base'];
+  const baseUrl = options.apiBase;
   const client = new Client({ appId, appSecret, ...(baseUrl ? { baseUrl } : {}) });
   try {
     if (action === 'get') return JSON.stringify(await client.getMenu(), null, 2);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type { FieldSpec } from '../core/messages/fields.js';
 import {
   isMessageType,
@@ -11,14 +11,12 @@ import {
 import { createTestClient, type TestClientOptions } from '../testing/client.js';
 import type { MessageInput } from '../testing/message-xml.js';
 import type { ParsedReply } from '../testing/reply.js';
+import { type CliContext, readAll } from './context.js';
 import { UsageError } from './errors.js';
 import { formatReply } from './format.js';
+import { didYouMean } from './suggest.js';
 
-export const SEND_HELP = `Usage: zgrobot send <url> [options] <kind> [arguments...]
-
-Sends a message to a bot exactly as WeChat does (signed; encrypted when --aes-key is
-given), checks the reply's signature, decrypts it and prints it.
-
+const KINDS_HELP = `
 Kinds:
   text <words...>              a text message
   image <picture-url>          an image message
@@ -30,36 +28,23 @@ Kinds:
   <type>                       any type of the table (scancode_push_event, ...), fields by -f
   xml <file>                   a message written by hand ("-" reads standard input)
 
-Options:
-  --token <token>        the bot's token (or ZGROBOT_TOKEN)
-  --aes-key <key>        EncodingAESKey: send in safe mode (or ZGROBOT_ENCODING_AES_KEY)
-  --app-id <appid>       AppID, needed with --aes-key (or ZGROBOT_APP_ID)
-  --compatible           with --aes-key: compatible mode (plaintext beside <Encrypt>)
-  --from <openid>        the sender (FromUserName); default o_zgrobot_cli_user
-  --to <account>         the account (ToUserName); default gh_zgrobot_cli
-  -f, --field name=value set any field by its name (key, scanType, count, ...); repeatable
-  --raw                  print the reply XML (decrypted) instead of a summary
-  --timeout <ms>         how long to wait for the bot (default 10000)
-  -h, --help             this help
-
 Examples:
   zgrobot send http://127.0.0.1:8888/wechat --token tokenhere text 你好
   zgrobot send http://127.0.0.1:8888/wechat --token T --aes-key K --app-id wx1 event subscribe
   zgrobot send http://127.0.0.1:8888/wechat --token T click music --raw
   zgrobot send http://127.0.0.1:8888/wechat --token T scancode_push_event -f key=k -f scanType=qrcode`;
 
-const OPTIONS = {
-  token: { type: 'string' },
-  'aes-key': { type: 'string' },
-  'app-id': { type: 'string' },
-  compatible: { type: 'boolean' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  field: { type: 'string', short: 'f', multiple: true },
-  raw: { type: 'boolean' },
-  timeout: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+interface SendOptions {
+  token?: string;
+  aesKey?: string;
+  appId?: string;
+  compatible?: boolean;
+  from?: string;
+  to?: string;
+  field?: string[];
+  raw?: boolean;
+  timeout?: string;
+}
 
 type KindRow = {
   readonly method: string;
@@ -103,6 +88,13 @@ function number(name: string, value: string | undefined): number {
 function resolveType(name: string): MessageType | undefined {
   if (isMessageType(name)) return name;
   return MESSAGE_TYPES.find((t) => row(t).method === name);
+}
+
+/** Every name `send` takes for a kind: its own short ones, the types and the router methods. */
+function kindNames(): string[] {
+  const own = ['xml', 'text', 'image', 'voice', 'video', 'shortvideo', 'link', 'location'];
+  const more = ['click', 'scan', 'view', 'event', ...MESSAGE_TYPES.map((t) => row(t).method)];
+  return [...new Set([...own, ...more, ...MESSAGE_TYPES])];
 }
 
 interface Plan {
@@ -156,7 +148,7 @@ function plan(kind: string, args: string[]): Plan {
   }
   const type = resolveType(kind);
   if (!type) {
-    throw new UsageError(`unknown kind "${kind}"`, 'send');
+    throw new UsageError(`unknown kind "${kind}"${didYouMean(kind, kindNames())}`, 'send');
   }
   if (type === 'location_event' && args.length >= 2) {
     return {
@@ -167,18 +159,48 @@ function plan(kind: string, args: string[]): Plan {
   return { type, input: {} };
 }
 
-/** `zgrobot send`: one message to a running bot; resolves with what to print. */
-export async function sendCommand(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
-  if (values.help) return SEND_HELP;
-  const [url, kind, ...rest] = positionals;
-  if (!url) throw new UsageError('send needs the bot URL', 'send');
+/** `zgrobot send <url> <kind> [arguments...]`: one message to a running bot, its reply printed. */
+export function sendCommand(ctx: CliContext): Command {
+  return new Command('send')
+    .summary('send a message to a bot as WeChat does, print the reply')
+    .description(
+      'Sends a message to a bot exactly as WeChat does (signed; encrypted when --aes-key is ' +
+        'given), checks the reply’s signature, decrypts it and prints it.',
+    )
+    .argument('<url>', 'the bot’s address, http(s)://…')
+    .argument('<kind>', 'what to send: text, image, event, click, … (see Kinds)')
+    .argument('[arguments...]', 'the kind’s arguments')
+    .option('--token <token>', 'the bot’s token (or ZGROBOT_TOKEN)')
+    .option('--aes-key <key>', 'EncodingAESKey: send in safe mode (or ZGROBOT_ENCODING_AES_KEY)')
+    .option('--app-id <appid>', 'AppID, needed with --aes-key (or ZGROBOT_APP_ID)')
+    .option('--compatible', 'with --aes-key: compatible mode (plaintext beside <Encrypt>)')
+    .option('--from <openid>', 'the sender (FromUserName); default o_zgrobot_cli_user')
+    .option('--to <account>', 'the account (ToUserName); default gh_zgrobot_cli')
+    .option(
+      '-f, --field <name=value>',
+      'set any field by its name (key, scanType, count, ...); repeatable',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option('--raw', 'print the reply XML (decrypted) instead of a summary')
+    .option('--timeout <ms>', 'how long to wait for the bot (default 10000)')
+    .addHelpText('after', KINDS_HELP)
+    .action(async (url: string, kind: string, rest: string[], options: SendOptions) => {
+      ctx.print(await send(url, kind, rest, options, ctx));
+    });
+}
+
+async function send(
+  url: string,
+  kind: string,
+  rest: string[],
+  values: SendOptions,
+  { env, stdin }: CliContext,
+): Promise<string> {
   if (!/^https?:\/\//.test(url)) throw new UsageError(`"${url}" is not an http(s) URL`, 'send');
-  if (!kind) throw new UsageError('send needs a kind: text, event, click, …', 'send');
   const token = values.token ?? env.ZGROBOT_TOKEN;
   if (!token) throw new UsageError('send needs --token (or ZGROBOT_TOKEN)', 'send');
-  const encodingAESKey = values['aes-key'] ?? env.ZGROBOT_ENCODING_AES_KEY;
-  const appId = values['app-id'] ?? env.ZGROBOT_APP_ID;
+  const encodingAESKey = values.aesKey ?? env.ZGROBOT_ENCODING_AES_KEY;
+  const appId = values.appId ?? env.ZGROBOT_APP_ID;
   if (encodingAESKey && !appId) throw new UsageError('--aes-key needs --app-id too', 'send');
   const timeout = values.timeout === undefined ? undefined : number('--timeout', values.timeout);
 
@@ -196,7 +218,7 @@ export async function sendCommand(args: string[], env: NodeJS.ProcessEnv): Promi
   if (kind === 'xml') {
     const file = rest[0];
     if (!file) throw new UsageError('xml needs a file ("-" for standard input)', 'send');
-    const xml = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    const xml = file === '-' ? await readAll(stdin) : await readFile(file, 'utf8');
     reply = await client.sendXml(xml);
   } else {
     const { type, input } = plan(kind, rest);
@@ -213,10 +235,4 @@ export async function sendCommand(args: string[], env: NodeJS.ProcessEnv): Promi
       ? '(encrypted reply: MsgSignature OK, decrypted)\n'
       : '';
   return `${note}${formatReply(reply)}`;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

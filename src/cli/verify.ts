@@ -1,46 +1,45 @@
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { createTestClient } from '../testing/client.js';
+import type { CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
 
-export const VERIFY_HELP = `Usage: zgrobot verify <url> --token <token> [--echostr <text>]
+interface VerifyOptions {
+  token?: string;
+  echostr?: string;
+  timeout?: string;
+}
 
-Makes the URL check WeChat makes when the admin saves the server address: a signed GET
-with echostr. Succeeds when the bot echoes it back (so the token matches).
+/** `zgrobot verify <url>`: the echostr handshake. */
+export function verifyCommand(ctx: CliContext): Command {
+  return new Command('verify')
+    .summary('the echostr URL check WeChat makes')
+    .description(
+      'Makes the URL check WeChat makes when the admin saves the server address: a signed GET ' +
+        'with echostr. Succeeds when the bot echoes it back (so the token matches).',
+    )
+    .argument('<url>', 'the bot’s address, http(s)://…')
+    .option('--token <token>', 'the bot’s token (or ZGROBOT_TOKEN)')
+    .option('--echostr <text>', 'what the bot must echo (default: random)')
+    .option('--timeout <ms>', 'how long to wait for the bot (default 10000)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  zgrobot verify https://example.com/wechat --token tokenhere',
+    )
+    .action(async (url: string, options: VerifyOptions) => {
+      ctx.print(await verify(url, options, ctx.env));
+    });
+}
 
-Options:
-  --token <token>     the bot's token (or ZGROBOT_TOKEN)
-  --echostr <text>    what the bot must echo (default: random)
-  --timeout <ms>      how long to wait for the bot (default 10000)
-  -h, --help          this help
-
-Example:
-  zgrobot verify https://example.com/wechat --token tokenhere`;
-
-/** `zgrobot verify`: the echostr handshake. */
-export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      token: { type: 'string' },
-      echostr: { type: 'string' },
-      timeout: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
-  if (values.help) return VERIFY_HELP;
-  const [url, ...extra] = positionals;
-  if (!url) throw new UsageError('verify needs the bot URL', 'verify');
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, 'verify');
+async function verify(url: string, options: VerifyOptions, env: NodeJS.ProcessEnv) {
   if (!/^https?:\/\//.test(url)) throw new UsageError(`"${url}" is not an http(s) URL`, 'verify');
-  const token = values.token ?? env.ZGROBOT_TOKEN;
+  const token = options.token ?? env.ZGROBOT_TOKEN;
   if (!token) throw new UsageError('verify needs --token (or ZGROBOT_TOKEN)', 'verify');
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  const timeout = options.timeout === undefined ? undefined : Number(options.timeout);
   if (timeout !== undefined && !(timeout > 0)) {
     throw new UsageError('--timeout must be a positive number of ms', 'verify');
   }
-  const echostr = values.echostr ?? randomBytes(8).toString('hex');
+  const echostr = options.echostr ?? randomBytes(8).toString('hex');
   const client = createTestClient(url, { token, ...(timeout ? { timeout } : {}) });
   const echoed = await client.verify(echostr);
   if (echoed !== echostr) {

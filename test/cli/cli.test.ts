@@ -1,13 +1,24 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
 import { type RunningExample, runExample } from '../examples/run-example.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 import { AES_KEY, APP_ID, TOKEN } from '../support/wechat.js';
-import { cli } from './run-cli.js';
+import type { CliRun } from './run-cli.js';
+
+/**
+ * Runs the CLI in this process (`run()`, as `main` does), with only the environment given: the
+ * commands are the same code the binary runs; cli-process.test.ts runs the binary itself.
+ */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}, stdin = ''): Promise<CliRun> {
+  const result = await run(args, env, { stdin: Readable.from([stdin]) });
+  return { stdout: result.stdout, stderr: result.stderr, code: result.exitCode };
+}
 
 /** Exit 1 (or 2) with exactly one line on stderr, and no stack trace. */
 function expectOneLineError(run: { stderr: string; code: number }, code: number, text: RegExp) {
@@ -18,9 +29,6 @@ function expectOneLineError(run: { stderr: string; code: number }, code: number,
   expect(lines[0]).toMatch(text);
   expect(run.stderr).not.toMatch(/\n\s+at /);
 }
-
-// Each test starts CLI processes (node + tsx, about a second each).
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let bot: RunningExample;
 /** The bot's path, where the CLI sends to. */
@@ -56,29 +64,92 @@ describe('zgrobot token', () => {
   });
 });
 
-describe('--help', () => {
-  it('on the CLI and on every command', async () => {
-    const runs = await Promise.all([
-      cli(['--help']),
-      cli(['token', '--help']),
-      cli(['send', '--help']),
-      cli(['verify', '-h']),
-      cli(['menu', '--help']),
-    ]);
+describe('help, version, usage errors', () => {
+  const COMMANDS = ['init', 'token', 'send', 'verify', 'menu'];
+
+  it('--help, no arguments and `help` print the main help, listing every command', async () => {
+    const runs = await Promise.all([cli(['--help']), cli([]), cli(['help']), cli(['-h'])]);
     for (const run of runs) {
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^Usage: zgrobot/);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(/^Usage: zgrobot /);
+      for (const command of COMMANDS) expect(run.stdout).toMatch(new RegExp(`\\n  ${command} `));
     }
-    expect(runs[2]?.stdout).toContain('--aes-key');
+    expect(new Set(runs.map((run) => run.stdout)).size).toBe(1);
   });
 
-  it('an unknown command or option is a usage error (exit 2)', async () => {
-    const [command, option] = await Promise.all([
-      cli(['fly']),
+  it('`help <command>` and `<command> --help` print that command’s help', async () => {
+    for (const command of COMMANDS) {
+      const [viaHelp, viaFlag, viaShort] = await Promise.all([
+        cli(['help', command]),
+        cli([command, '--help']),
+        cli([command, '-h']),
+      ]);
+      expect(viaHelp.code).toBe(0);
+      expect(viaHelp.stdout).toMatch(new RegExp(`^Usage: zgrobot ${command} `));
+      expect(viaFlag.stdout).toBe(viaHelp.stdout);
+      expect(viaShort.stdout).toBe(viaHelp.stdout);
+    }
+    expect((await cli(['help', 'send'])).stdout).toContain('--aes-key');
+    expect((await cli(['help', 'send'])).stdout).not.toContain('menu');
+  });
+
+  it('--version prints the version of package.json', async () => {
+    const manifest = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    );
+    for (const flag of ['--version', '-v']) {
+      const run = await cli([flag]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(`${manifest.version}\n`);
+    }
+  });
+
+  it('an unknown command or option is a usage error (exit 2) with a suggestion', async () => {
+    const [command, helpFor, option, kind, farOff] = await Promise.all([
+      cli(['sned']),
+      cli(['help', 'verfy']),
       cli(['send', 'http://x', '--tokn', 'x']),
+      cli(['send', 'http://127.0.0.1:9/', '--token', 'x', 'clik', 'music']),
+      cli(['fly']),
     ]);
-    expectOneLineError(command, 2, /unknown command "fly"/);
-    expectOneLineError(option, 2, /--tokn/);
+    expectOneLineError(
+      command,
+      2,
+      /unknown command 'sned', did you mean send\? \(see zgrobot --help\)/,
+    );
+    expectOneLineError(helpFor, 2, /unknown command 'verfy', did you mean verify\?/);
+    expectOneLineError(
+      option,
+      2,
+      /unknown option '--tokn', did you mean --token\? \(see zgrobot send --help\)$/,
+    );
+    expectOneLineError(kind, 2, /unknown kind "clik", did you mean click\?/);
+    expectOneLineError(farOff, 2, /^zgrobot: unknown command 'fly' \(see zgrobot --help\)$/);
+  });
+
+  it('missing and extra arguments, bad choices: one line each, exit 2, naming the command', async () => {
+    const [missing, extra, choice, value] = await Promise.all([
+      cli(['verify']),
+      cli(['token', '16', '17']),
+      cli(['menu', 'list']),
+      cli(['init', '--zgrobot']),
+    ]);
+    expectOneLineError(missing, 2, /missing required argument 'url' \(see zgrobot verify --help\)/);
+    expectOneLineError(extra, 2, /too many arguments .*\(see zgrobot token --help\)/);
+    expectOneLineError(choice, 2, /'list' is invalid .*get, create, delete/);
+    expectOneLineError(value, 2, /'--zgrobot <spec>' argument missing/);
+  });
+
+  it('ZGROBOT_DEBUG adds the stack to a failure', async () => {
+    const run = await cli(['menu', 'create', '/nonexistent/menu.json'], {
+      ZGROBOT_APP_ID: 'wx',
+      ZGROBOT_APP_SECRET: 's',
+      ZGROBOT_DEBUG: '1',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^zgrobot: cannot read .*no such file\nCliError: /);
+    expect(run.stderr).toMatch(/\n\s+at /);
   });
 });
 
@@ -214,7 +285,7 @@ describe('zgrobot send, to the running example bot', () => {
       }),
     ]);
     expectOneLineError(runs[0] ?? { stderr: '', code: 0 }, 2, /--token/);
-    expectOneLineError(runs[1] ?? { stderr: '', code: 0 }, 2, /needs a kind/);
+    expectOneLineError(runs[1] ?? { stderr: '', code: 0 }, 2, /missing required argument 'kind'/);
     expectOneLineError(runs[2] ?? { stderr: '', code: 0 }, 2, /--app-id/);
   });
 });
