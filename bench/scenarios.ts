@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import wechat from 'co-wechat';
 import { Redis } from 'ioredis';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
@@ -37,6 +38,13 @@ function counterBot(sessionStorage: SessionStorage): ZgRoBot {
   return robot;
 }
 
+/** co-wechat (the Node peer, on Koa) answering each text with its content: the reference rows. */
+function coWechatEcho(config: { token: string; appid?: string; encodingAESKey?: string }) {
+  const app = new Koa();
+  app.use(wechat(config).middleware((message) => message.Content ?? ''));
+  return app.callback();
+}
+
 /**
  * A client of the local Redis (127.0.0.1:6379) and a key prefix of this run: every key it writes
  * expires by itself (sessions after 10 min, dedup entries after their 30 s window).
@@ -55,6 +63,14 @@ export interface Scenario {
 
 /** The scenarios of `npm run bench`, by name; `koa` is the reference the others are divided by. */
 export const SCENARIOS: Record<string, Scenario> = {
+  node: {
+    label: 'bare node:http, fixed reply',
+    encrypted: false,
+    listener: () => (_req, res) => {
+      res.setHeader('content-type', 'application/xml');
+      res.end(FIXED_REPLY);
+    },
+  },
   koa: {
     label: 'bare Koa, fixed reply',
     encrypted: false,
@@ -80,6 +96,16 @@ export const SCENARIOS: Record<string, Scenario> = {
       });
       return app.callback();
     },
+  },
+  coWechat: {
+    label: 'co-wechat 2.4 echo, plaintext',
+    encrypted: false,
+    listener: () => coWechatEcho({ token: TOKEN }),
+  },
+  coWechatEncrypted: {
+    label: 'co-wechat 2.4 echo, encrypted',
+    encrypted: true,
+    listener: () => coWechatEcho({ token: TOKEN, appid: APP_ID, encodingAESKey: AES_KEY }),
   },
   plain: {
     label: 'echo bot, plaintext, no sessions',
