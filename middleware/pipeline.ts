@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
+import { defaultLogger } from '../src/core/console-logger.js';
 import { MessageCrypt } from '../src/core/crypto/message-crypt.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
@@ -146,6 +147,8 @@ function resolveSettings(config: PipelineConfig) {
   const window = config.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
   return Object.freeze({
     ...config,
+    // The default logger is picked now, so a bad ZGROBOT_LOG_LEVEL fails here.
+    logger: config.logger ?? defaultLogger(),
     crypt: config.encodingAESKey
       ? new MessageCrypt({
           token: config.token,

@@ -1,4 +1,5 @@
 import type { DefaultState, ParameterizedContext } from 'koa';
+import { defaultLogger } from '../src/core/console-logger.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { ReplyValue } from '../src/core/replies/coerce.js';
@@ -112,7 +113,7 @@ export function stateOf(ctx: ParameterizedContext, logger?: Logger): PipelineSta
     match: undefined,
     encrypted: false,
     xml: undefined,
-    logger: logger ?? console,
+    logger: logger ?? defaultLogger(),
     handlerError: undefined,
     body: undefined,
     clock,
