@@ -1,6 +1,7 @@
 import { Deduper, type DeduperOptions, dedupeKey } from '../src/core/dedupe/deduper.js';
 import { PipelineError } from '../src/core/errors.js';
-import type { Logger } from '../src/core/logger.js';
+import { messageFields } from '../src/core/log-fields.js';
+import { type Logger, withFields } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { HttpContext, Stage } from './context.js';
 import { settleAnswer } from './render.js';
@@ -54,8 +55,8 @@ export function dedupe(options: DedupeOptions = {}): Stage {
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
     const { message, clock } = state;
-    const logger = options.logger ?? state.logger;
     if (!message) throw new PipelineError('dedupe() needs parse() before it');
+    const logger = withFields(options.logger ?? state.logger, messageFields(message));
     if (!turnRunning(ctx)) throw new PipelineError('dedupe() needs turn() before it');
     const id = keyOf(message);
     if (id === undefined) return next();

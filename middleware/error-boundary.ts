@@ -1,4 +1,5 @@
 import { WechatError } from '../src/core/errors.js';
+import { messageFields } from '../src/core/log-fields.js';
 import type { Logger } from '../src/core/logger.js';
 import type { Stage } from './context.js';
 import { stateOf } from './state.js';
@@ -23,13 +24,19 @@ export function errorBoundary(options: { logger?: Logger } = {}): Stage {
       await next();
     } catch (error) {
       if (error instanceof WechatError && error.status < 500) {
-        logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path}: ${error.message}`);
+        logger.warn(
+          { method: ctx.method, path: ctx.path, ip: ctx.ip, err: error },
+          'zgrobot: refused a request',
+        );
         ctx.status = error.status;
         ctx.type = 'text/plain';
         ctx.body = error.expose ? error.message : 'bad request';
         return;
       }
-      logger.error(`zgrobot: error while answering ${ctx.method} ${ctx.path}`, error);
+      logger.error(
+        { method: ctx.method, path: ctx.path, ...messageFields(state.message), err: error },
+        'zgrobot: error while answering',
+      );
       ctx.status = 200;
       ctx.type = 'text/plain';
       ctx.body = 'success';

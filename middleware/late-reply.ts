@@ -1,4 +1,5 @@
 import { PipelineError } from '../src/core/errors.js';
+import { messageFields } from '../src/core/log-fields.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { Reply } from '../src/core/replies/kinds.js';
@@ -75,21 +76,30 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
     );
   }
   return async (reply, message, logger) => {
-    const what = `late ${reply.type} reply to ${message.source} (a ${message.type} message)`;
+    const fields = { ...messageFields(message), replyType: reply.type };
     if (mode === 'drop') {
-      logger.warn(`zgrobot: dropped the ${what}: no retry took it and lateReply is 'drop'`);
+      logger.warn(
+        fields,
+        "zgrobot: dropped a late reply: no retry took it and lateReply is 'drop'",
+      );
       return;
     }
     try {
       if (send) {
         await send(reply, message);
       } else if (client && !(await sendAsCustomerMessage(client, reply, message))) {
-        logger.warn(`zgrobot: dropped the ${what}: a customer-service message cannot carry it`);
+        logger.warn(
+          fields,
+          'zgrobot: dropped a late reply: a customer-service message cannot carry it',
+        );
         return;
       }
-      logger.info(`zgrobot: sent the ${what} as a customer-service message`);
+      logger.info(fields, 'zgrobot: sent a late reply as a customer-service message');
     } catch (error) {
-      logger.error(`zgrobot: could not send the ${what} as a customer-service message`, error);
+      logger.error(
+        { ...fields, err: error },
+        'zgrobot: could not send a late reply as a customer-service message',
+      );
     }
   };
 }

@@ -1,4 +1,5 @@
 import compose from 'koa-compose';
+import { defaultLogger } from '../src/core/console-logger.js';
 import { MessageCrypt } from '../src/core/crypto/message-crypt.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
@@ -150,6 +151,8 @@ function resolveSettings(config: PipelineConfig) {
   const window = config.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
   return Object.freeze({
     ...config,
+    // The default logger is picked now, so a bad ZGROBOT_LOG_LEVEL fails here.
+    logger: config.logger ?? defaultLogger(),
     crypt: config.encodingAESKey
       ? new MessageCrypt({
           token: config.token,

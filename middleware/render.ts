@@ -1,3 +1,4 @@
+import { messageFields } from '../src/core/log-fields.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import { coerceReply, type ReplyValue } from '../src/core/replies/coerce.js';
@@ -60,7 +61,7 @@ export function replyOf(value: ReplyValue, message: AnyMessage, logger: Logger):
   try {
     return coerceReply(value, message);
   } catch (error) {
-    logger.error(`zgrobot: cannot render the reply to a ${message.type} message`, error);
+    logger.error({ ...messageFields(message), err: error }, 'zgrobot: cannot render the reply');
     return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { bounded } from '../src/core/bounded.js';
-import { reasonOf, SignatureError } from '../src/core/errors.js';
+import { SignatureError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
@@ -41,7 +41,7 @@ export async function checkReplay(
       ? remembered
       : bounded(remembered, STORE_TIMEOUT));
   } catch (error) {
-    logger.warn(`zgrobot: replay check skipped: the nonce store failed (${reasonOf(error)})`);
+    logger.warn({ err: error }, 'zgrobot: replay check skipped: the nonce store failed');
     return;
   }
   if (earlier !== undefined && earlier !== digest) {

@@ -1,3 +1,4 @@
+import { turnFields } from '../src/core/log-fields.js';
 import type { Logger } from '../src/core/logger.js';
 import type { ReplyValue } from '../src/core/replies/coerce.js';
 import { SuccessReply } from '../src/core/replies/replies.js';
@@ -60,8 +61,8 @@ async function dispatchSafely(
   } catch (error) {
     state.handlerError = error ?? new Error('a handler threw a nullish value');
     logger.error(
-      `zgrobot: a handler threw while answering a ${state.message?.type} message`,
-      error,
+      { ...turnFields(state.message, state.clock.arrivedAt), err: error },
+      'zgrobot: a handler threw',
     );
     return new SuccessReply();
   }

@@ -1,5 +1,6 @@
 import { PipelineError } from '../src/core/errors.js';
-import { type Logger, rateLimitedWarning } from '../src/core/logger.js';
+import { messageFields } from '../src/core/log-fields.js';
+import { type Logger, rateLimitedWarning, withFields } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import { holdSession, LeaseKeeper } from '../src/core/session/hold.js';
 import { KeyedQueue } from '../src/core/session/queue.js';
@@ -66,9 +67,9 @@ export function session(options: SessionOptions): Stage {
 
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
-    const logger = options.logger ?? state.logger;
     const message = state.message;
     if (!message) throw new PipelineError('session() needs parse() before it');
+    const logger = withFields(options.logger ?? state.logger, messageFields(message));
     // The save must wait for the handlers, which only a turn() outside lets run past the answer.
     if (!turnRunning(ctx)) throw new PipelineError('session() needs turn() before it');
     const key = keyOf(message);

@@ -1,3 +1,4 @@
+import { defaultLogger } from '../src/core/console-logger.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { ReplyValue } from '../src/core/replies/coerce.js';
@@ -120,7 +121,7 @@ export function stateOf(ctx: HttpContext, logger?: Logger): PipelineState {
     match: undefined,
     encrypted: false,
     xml: undefined,
-    logger: logger ?? console,
+    logger: logger ?? defaultLogger(),
     handlerError: undefined,
     body: undefined,
     clock,

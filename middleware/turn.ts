@@ -1,3 +1,4 @@
+import { turnFields } from '../src/core/log-fields.js';
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_REPLY_TIMEOUT } from '../src/core/turn/clock.js';
 import { clientGone, type HttpContext, type Stage } from './context.js';
@@ -49,22 +50,39 @@ export function turn(options: TurnOptions = {}): Stage {
       if (ctx.body === undefined || ctx.body === null) answer(ctx, settleAnswer(state));
       // WeChat hung up before the answer was ready (no replyTimeout, or a slow stage).
       if (clientGone(ctx)) void deliverLate(state, push, logger);
+      logDone(state, logger);
       return;
     }
 
     clock.late = true;
     if (!clock.deferred) {
       logger.warn(
-        `zgrobot: no reply to a ${state.message?.type} message within ${replyTimeout} ms; answered success, the turn goes on`,
+        { ...turnFields(state.message, clock.arrivedAt), replyTimeout },
+        'zgrobot: no reply within the reply timeout; answered success, the turn goes on',
       );
     }
     answer(ctx, 'success');
     void inner.then(
-      () => deliverLate(state, push, logger),
+      async () => {
+        await deliverLate(state, push, logger);
+        logDone(state, logger);
+      },
       (error: unknown) =>
-        logger.error(`zgrobot: error after answering a ${state.message?.type} message`, error),
+        logger.error(
+          { ...turnFields(state.message, clock.arrivedAt), err: error },
+          'zgrobot: error after answering',
+        ),
     );
   };
+}
+
+/** The turn's last line (at debug): whose message, how long it took, whether it was late. */
+function logDone(state: PipelineState, logger: Logger): void {
+  const fields: Record<string, unknown> = turnFields(state.message, state.clock.arrivedAt);
+  if (state.late) fields.late = true;
+  if (state.borrowed) fields.retry = true;
+  if (state.handlerError !== undefined) fields.failed = true;
+  logger.debug(fields, 'zgrobot: turn done');
 }
 
 /** Sends the reply of a turn whose answer already went out, unless a retry carried it. */

@@ -42,14 +42,20 @@ export function verify(options: VerifyOptions): Stage {
       ctx.status = 405;
       ctx.set('Allow', 'GET, POST');
       ctx.body = 'method not allowed';
-      logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path}: only GET and POST are WeChat's`);
+      logger.warn(
+        { method: ctx.method, path: ctx.path, ip: ctx.ip },
+        "zgrobot: refused a request: only GET and POST are WeChat's",
+      );
       return;
     }
     const timestamp = queryParam(ctx, 'timestamp');
     const nonce = queryParam(ctx, 'nonce');
     const signature = queryParam(ctx, 'signature');
     const refuse = (reason: string) => {
-      logger.warn(`zgrobot: refused ${ctx.method} ${ctx.path} from ${ctx.ip}: ${reason}`);
+      logger.warn(
+        { method: ctx.method, path: ctx.path, ip: ctx.ip, reason },
+        'zgrobot: refused a request',
+      );
       ctx.status = 403;
       ctx.type = 'html';
       // Escaped here, so a custom page can put the URL in its HTML as it is.

@@ -34,6 +34,7 @@ export {
 } from './core/client/errors.js';
 export { RedisTokenStore } from './core/client/redis-token-store.js';
 export { MemoryTokenStore, type TokenStore } from './core/client/token-store.js';
+export { enablePrettyLogging } from './core/console-logger.js';
 export { generateToken } from './core/crypto/token.js';
 export { MemoryDedupeStore } from './core/dedupe/memory.js';
 export { RedisDedupeStore } from './core/dedupe/redis.js';
@@ -47,7 +48,8 @@ export {
   WechatError,
   XmlParseError,
 } from './core/errors.js';
-export { enablePrettyLogging, type Logger, type LogLevel, silentLogger } from './core/logger.js';
+export type { Logger, LogLevel } from './core/logger.js';
+export { silentLogger } from './core/logger.js';
 export type { MessageType } from './core/messages/kinds.js';
 export type { AnyMessage, Event, Message, MessageOf, TextMessage } from './core/messages/types.js';
 export type { ReplyValue } from './core/replies/coerce.js';

@@ -8,10 +8,11 @@ import { Router } from '../middleware/routes.js';
 import type { WechatMiddleware } from '../middleware/state.js';
 import { Config, type ConfigValues } from './config.js';
 import { Client } from './core/client/client.js';
+import { defaultLogger } from './core/console-logger.js';
 import { MessageCrypt } from './core/crypto/message-crypt.js';
 import { checkSignature } from './core/crypto/signature.js';
 import { PipelineError, SignatureError, WechatError } from './core/errors.js';
-import { enablePrettyLogging, type Logger } from './core/logger.js';
+import type { Logger } from './core/logger.js';
 import { messageFromElement, parseMessage } from './core/messages/parse.js';
 import type { AnyMessage } from './core/messages/types.js';
 import { parseXml } from './core/messages/xml.js';
@@ -118,7 +119,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     super();
     const { config, logger, session, ...values } = options;
     this.config = config ?? Config.fromEnv().fromObject(values);
-    this.logger = logger ?? enablePrettyLogging(console, 'info');
+    this.logger = logger ?? defaultLogger();
     this.#session = session ?? {};
   }
 
@@ -255,6 +256,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       appId,
       appSecret,
       baseUrl: process.env.WECHAT_API_BASE || undefined,
+      logger: this.logger,
     });
     this.#client = { client, appId, appSecret };
     return client;
@@ -294,7 +296,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     const app = new KoaApplication();
     app.use(this.middleware());
     // The pipeline answers every error itself; this only catches what escapes a broken socket.
-    app.on('error', (error: unknown) => this.logger.error('zgrobot: server error', error));
+    app.on('error', (error: unknown) => this.logger.error({ err: error }, 'zgrobot: server error'));
     return app;
   }
 
@@ -315,7 +317,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       ready.then(
         (handle) => handle(req, res),
         (error: unknown) => {
-          this.logger.error('zgrobot: could not load Koa', error);
+          this.logger.error({ err: error }, 'zgrobot: could not load Koa');
           res.statusCode = 500;
           res.end();
         },

@@ -23,8 +23,9 @@ if (robot.config.appId && robot.config.appSecret) {
     await robot.client.createMenu(MENU);
     robot.logger.info('菜单已创建 / menu created');
   } catch (error) {
-    const reason = error instanceof WeChatApiError ? `${error.errcode} ${error.errmsg}` : error;
-    robot.logger.warn(`创建菜单失败 / createMenu failed: ${String(reason)}`);
+    // pino's shape: the fields (the error under `err`), then the message.
+    const errcode = error instanceof WeChatApiError ? error.errcode : undefined;
+    robot.logger.warn({ err: error, errcode }, '创建菜单失败 / createMenu failed');
   }
 }
 

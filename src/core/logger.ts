@@ -1,80 +1,148 @@
 /**
- * The logging surface zgrobot writes to. `console` fits it, and so does a pino logger
- * (`pino()` accepts the same call shapes), so users plug in what they already have.
+ * The logging surface zgrobot writes to: pino's call shapes. Each level takes either an object of
+ * structured fields and a message, `logger.error({ err, openid }, 'zgrobot: a handler threw')`,
+ * or a message alone, `logger.info('zgrobot: listening')`; an error goes under `err`, so its stack
+ * survives. A pino logger (`pino()`, its `child()` loggers, with pino-pretty or without) fits as
+ * it is; so does {@link enablePrettyLogging}'s console logger, the default.
+ *
+ * 日志接口就是 pino 的调用方式：`(字段对象, 消息)` 或 `(消息)`，错误放在 `err` 字段里。`pino()` 及其
+ * child logger 可以直接传入；默认是 `enablePrettyLogging(console, level)`。
+ *
+ * @example
+ * ```ts
+ * import pino from 'pino';
+ * const robot = new ZgRoBot({ token, logger: pino() });
+ * ```
  */
 export interface Logger {
-  debug(message: string, ...args: unknown[]): void;
-  info(message: string, ...args: unknown[]): void;
-  warn(message: string, ...args: unknown[]): void;
-  error(message: string, ...args: unknown[]): void;
+  /** Detail for diagnosing: the fields (an error under `err`), then the message. */
+  debug(obj: object, msg?: string): void;
+  /** Detail for diagnosing: a message alone. */
+  debug(msg: string): void;
+  /** What happened: the fields (an error under `err`), then the message. */
+  info(obj: object, msg?: string): void;
+  /** What happened: a message alone. */
+  info(msg: string): void;
+  /** Something went wrong and the bot went on: the fields (an error under `err`), then the message. */
+  warn(obj: object, msg?: string): void;
+  /** Something went wrong and the bot went on: a message alone. */
+  warn(msg: string): void;
+  /** Something failed: the fields (the error under `err`), then the message. */
+  error(obj: object, msg?: string): void;
+  /** Something failed: a message alone. */
+  error(msg: string): void;
+  /** A logger that adds `bindings` to every line (pino's `child`); zgrobot never needs it. */
+  child?(bindings: Record<string, unknown>): Logger;
 }
 
-/** A logger that drops everything; the default for library use inside tests. */
+/** Log levels, least to most severe; `silent` logs nothing. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** The four levels zgrobot logs at: the methods of a {@link Logger}. */
+export type LogMethod = Exclude<LogLevel, 'silent'>;
+
+/** Every {@link LogLevel}, least to most severe. */
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+/** A logger that drops everything. */
 export const silentLogger: Logger = {
   debug() {},
   info() {},
   warn() {},
   error() {},
+  child: () => silentLogger,
 };
 
-/** Log levels, least to most severe; `silent` logs nothing. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-
-const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
-const TAGS = { debug: 'D', info: 'I', warn: 'W', error: 'E' } as const;
-const COLOURS = {
-  debug: '\u001b[34m',
-  info: '\u001b[32m',
-  warn: '\u001b[33m',
-  error: '\u001b[31m',
-} as const;
-
-/**
- * The seed's `enable_pretty_logging(logger, level)`: a logger that writes through `logger`
- * (default `console`) only at `level` and above, each line prefixed with a level letter and the
- * time, coloured when the output is a terminal.
- *
- * @example
- * ```ts
- * const robot = new ZgRoBot({ token, logger: enablePrettyLogging(console, 'debug') });
- * ```
- */
-export function enablePrettyLogging(logger: Logger = console, level: LogLevel = 'info'): Logger {
-  const threshold = LEVELS[level];
-  const colour = logger === console && process.stdout?.isTTY === true;
-  const make = (name: keyof typeof TAGS) => {
-    if (LEVELS[name] < threshold) return () => {};
-    return (message: string, ...args: unknown[]) => {
-      const stamp = new Date().toISOString().replace('T', ' ').slice(0, 19);
-      const prefix = `[${TAGS[name]} ${stamp}]`;
-      logger[name](`${colour ? `${COLOURS[name]}${prefix}\u001b[0m` : prefix} ${message}`, ...args);
-    };
-  };
-  return { debug: make('debug'), info: make('info'), warn: make('warn'), error: make('error') };
+/** One call to a {@link Logger}, its two shapes made one: the fields and the message, if any. */
+export interface LogCall {
+  fields: Record<string, unknown>;
+  msg: string | undefined;
 }
 
 /**
- * Logs a warning at most once per `interval` ms and counts the ones it held back, so a store
- * that is down for an hour writes a few lines, not one per request.
+ * Reads a call as pino does: a string is the message; an `Error` alone goes under `err`, its
+ * message being the line's message unless one is given; any other object is the fields.
+ */
+export function readLogCall(obj: object | string, msg?: string): LogCall {
+  if (typeof obj === 'string') return { fields: {}, msg: obj };
+  if (obj instanceof Error) return { fields: { err: obj }, msg: msg ?? obj.message };
+  if (typeof obj !== 'object' || obj === null) return { fields: {}, msg: msg ?? String(obj) };
+  return { fields: obj as Record<string, unknown>, msg };
+}
+
+/** A logger that adds fixed fields to every line; see {@link withFields}. */
+class FieldsLogger implements Logger {
+  readonly #logger: Logger;
+  readonly #fields: Readonly<Record<string, unknown>>;
+
+  constructor(logger: Logger, fields: Readonly<Record<string, unknown>>) {
+    this.#logger = logger;
+    this.#fields = fields;
+  }
+
+  debug(obj: object | string, msg?: string): void {
+    this.#write('debug', obj, msg);
+  }
+  info(obj: object | string, msg?: string): void {
+    this.#write('info', obj, msg);
+  }
+  warn(obj: object | string, msg?: string): void {
+    this.#write('warn', obj, msg);
+  }
+  error(obj: object | string, msg?: string): void {
+    this.#write('error', obj, msg);
+  }
+  child(bindings: Record<string, unknown>): Logger {
+    return new FieldsLogger(this.#logger, { ...this.#fields, ...bindings });
+  }
+
+  #write(level: LogMethod, obj: object | string, msg: string | undefined): void {
+    const call = readLogCall(obj, msg);
+    const fields = { ...this.#fields, ...call.fields };
+    if (call.msg === undefined) this.#logger[level](fields);
+    else this.#logger[level](fields, call.msg);
+  }
+}
+
+/**
+ * A logger that writes through `logger` with `fields` added to every line (the line's own fields
+ * win), merged only when a line is written: cheaper than a pino `child()` for a logger made per
+ * message and seldom used. The stages hand one to the core with the message's fields, so a line
+ * the core writes (a session or dedupe store failing) says whose message it was.
+ *
+ * @example
+ * ```ts
+ * withFields(logger, { openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' }).warn({ err }, 'zgrobot: …');
+ * ```
+ */
+export function withFields(logger: Logger, fields: Readonly<Record<string, unknown>>): Logger {
+  return new FieldsLogger(logger, fields);
+}
+
+/**
+ * Logs a warning at most once per `interval` ms and counts the ones it held back (the field
+ * `suppressed` of the next one that is logged), so a store that is down for an hour writes a
+ * few lines, not one per request.
  *
  * @example
  * ```ts
  * const warn = rateLimitedWarning(10_000);
- * warn(logger, 'zgrobot: session storage unavailable'); // logged
- * warn(logger, 'zgrobot: session storage unavailable'); // counted, not logged
+ * warn(logger, { err }, 'zgrobot: session storage unavailable'); // logged
+ * warn(logger, { err }, 'zgrobot: session storage unavailable'); // counted, not logged
  * ```
  */
-export function rateLimitedWarning(interval = 10_000): (logger: Logger, message: string) => void {
+export function rateLimitedWarning(
+  interval = 10_000,
+): (logger: Logger, fields: object, msg: string) => void {
   let last = Number.NEGATIVE_INFINITY;
   let held = 0;
-  return (logger, message) => {
+  return (logger, fields, msg) => {
     const now = Date.now();
     if (now - last < interval) {
       held++;
       return;
     }
-    const more = held > 0 ? ` (${held} more like it since the last one)` : '';
-    logger.warn(`${message}${more}`);
+    logger.warn(held > 0 ? { ...fields, suppressed: held } : fields, msg);
     last = now;
     held = 0;
   };

@@ -9,6 +9,7 @@ import {
   WeChatTimeoutError,
 } from '../../src/core/client/index.js';
 import { WechatError } from '../../src/core/errors.js';
+import { recordingLogger } from '../middleware/helpers.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 
 let api: FakeWeChatApi;
@@ -147,22 +148,27 @@ describe('network failures', () => {
   });
 
   it('reports retries and token refreshes to the logger', async () => {
-    const lines: string[] = [];
-    const logger = {
-      debug: (m: string) => lines.push(`debug ${m}`),
-      info: (m: string) => lines.push(`info ${m}`),
-      warn: (m: string) => lines.push(`warn ${m}`),
-      error: (m: string) => lines.push(`error ${m}`),
-    };
+    const logger = recordingLogger();
     let calls = 0;
     api.on('GET', '/cgi-bin/menu/get', () =>
       ++calls === 1 ? { destroy: true } : { json: { menu: { button: [] } } },
     );
     await makeClient({ logger }).getMenu();
-    expect(lines[0]).toMatch(/^debug .*new access token/);
-    expect(lines.some((l) => /^warn .*\/cgi-bin\/menu\/get: UND_ERR_SOCKET, retry 1/.test(l))).toBe(
-      true,
-    );
+    expect(logger.entries[0]).toMatchObject({
+      level: 'debug',
+      msg: expect.stringMatching(/new WeChat access token/),
+      fields: { account: 'wx-app' },
+    });
+    const retry = logger.entries.find((e) => e.level === 'warn');
+    expect(retry?.msg).toMatch(/WeChat API call failed, retrying/);
+    // Every line names the account; the error itself goes under `err`.
+    expect(retry?.fields).toMatchObject({
+      account: 'wx-app',
+      api: '/cgi-bin/menu/get',
+      code: 'UND_ERR_SOCKET',
+      retry: 1,
+    });
+    expect(retry?.err).toBeInstanceOf(Error);
   });
 
   it('a closed client fails at once, without retrying', async () => {

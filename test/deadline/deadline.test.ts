@@ -111,7 +111,13 @@ describe('late replies', () => {
       dedupe: { retryWindow: 500 },
     });
     expect((await bot.post(textXml('四'))).text).toBe('success');
-    await waitFor(() => /dropped the late text reply/.test(logger.text('warn')), 5_000, 'drop log');
+    await waitFor(() => /dropped a late reply/.test(logger.text('warn')), 5_000, 'drop log');
+    const dropped = logger.entries.find((e) => /dropped a late reply/.test(e.msg));
+    expect(dropped?.fields).toMatchObject({
+      replyType: 'text',
+      openid: 'user_openid',
+      msgType: 'text',
+    });
     expect(sent()).toEqual([]);
   });
 
@@ -163,10 +169,13 @@ describe('late replies', () => {
     const { bot, logger } = await slowBot({ delay: 200, replyTimeout: 100, client, dedupe: false });
     await bot.post(textXml('八'));
     await waitFor(
-      () => /could not send the late text reply/.test(logger.text('error')),
+      () => /could not send a late reply/.test(logger.text('error')),
       5_000,
       'error log',
     );
+    const failed = logger.entries.find((e) => e.level === 'error');
+    expect(failed?.fields).toMatchObject({ replyType: 'text', openid: 'user_openid' });
+    expect(String(failed?.err)).toMatch(/45015/);
   });
 });
 

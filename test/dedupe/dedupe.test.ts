@@ -270,7 +270,7 @@ describe('dedupe() in the pipeline', () => {
     );
     expect((await bot.post(textXml('x'))).text).toBe('success');
     expect(logger.text('error')).toMatch(/error while answering/);
-    expect(String(logger.entries.find((e) => e.level === 'error')?.args[0])).toMatch(
+    expect(String(logger.entries.find((e) => e.level === 'error')?.err)).toMatch(
       /dedupe\(\) needs parse\(\) before it/,
     );
   });
@@ -312,10 +312,10 @@ describe('dedupe() with a store that fails', () => {
       for (let i = 0; i < 3; i++) expect(replyText((await bot.post(xml)).text)).toBe('ok x');
       expect(runs).toBe(1);
       const warnings = logger.entries.filter(
-        (e) => e.level === 'warn' && /dedupe store/.test(e.message),
+        (e) => e.level === 'warn' && /dedupe store/.test(e.msg),
       );
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]?.message).toMatch(
+      expect(String(warnings[0]?.err)).toMatch(
         how === 'throw' ? /store down/ : /no answer within 200 ms/,
       );
     });

@@ -40,6 +40,8 @@ export async function runExample(
     ZGROBOT_TOKEN: EXAMPLE_TOKEN,
     ZGROBOT_HOST: '127.0.0.1',
     NO_COLOR: '1',
+    // Under vitest the default logger shows errors only; the examples are run as a user runs them.
+    ZGROBOT_LOG_LEVEL: 'info',
     ...options.env,
   };
   if (!options.sessions) env.ZGROBOT_SESSION_STORAGE = 'false';

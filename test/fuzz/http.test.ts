@@ -528,11 +528,8 @@ function expectNoLeak(answer: Answer, sent: Sent): void {
 function unexpectedErrors(bot: Bot, from = 0): string[] {
   return bot.logger.entries
     .slice(from)
-    .filter((e) => e.level === 'error' && /error while answering|server error/.test(e.message))
-    .map(
-      (e) =>
-        `${e.message}: ${e.args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')}`,
-    );
+    .filter((e) => e.level === 'error' && /error while answering|server error/.test(e.msg))
+    .map((e) => `${e.msg}: ${e.err instanceof Error ? e.err.stack : String(e.err)}`);
 }
 
 /** How the answers fell out, per bot: printed with FUZZ_STATS=1, to see the fuzz goes deep. */

@@ -2,26 +2,32 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import Koa, { type Middleware } from 'koa';
 import { expect } from 'vitest';
 import { type PipelineConfig, pipeline } from '../../middleware/pipeline.js';
-import { type Logger, silentLogger } from '../../src/core/logger.js';
+import { formatLogLine } from '../../src/core/console-logger.js';
+import { type Logger, readLogCall, silentLogger } from '../../src/core/logger.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** One call to a {@link recordingLogger}, read as pino reads it. */
 export interface LogEntry {
   level: LogLevel;
-  message: string;
-  args: unknown[];
+  /** The message (`''` when the call had none). */
+  msg: string;
+  /** The structured fields, `err` among them. */
+  fields: Record<string, unknown>;
+  /** `fields.err`: the error, when the line carries one. */
+  err: unknown;
 }
 
 /** A logger that keeps every line, to assert on what was logged. */
 export function recordingLogger(): Logger & {
   entries: LogEntry[];
+  /** The lines (of one level) as the console logger shows them, without stacks, one a line. */
   text(level?: LogLevel): string;
 } {
   const entries: LogEntry[] = [];
-  const at =
-    (level: LogLevel) =>
-    (message: string, ...args: unknown[]) => {
-      entries.push({ level, message, args });
-    };
+  const at = (level: LogLevel) => (obj: object | string, msg?: string) => {
+    const call = readLogCall(obj, msg);
+    entries.push({ level, msg: call.msg ?? '', fields: call.fields, err: call.fields.err });
+  };
   return {
     entries,
     debug: at('debug'),
@@ -31,7 +37,7 @@ export function recordingLogger(): Logger & {
     text(level?: LogLevel) {
       return entries
         .filter((e) => level === undefined || e.level === level)
-        .map((e) => e.message)
+        .map((e) => formatLogLine('info', e.fields, e.msg))
         .join('\n');
     },
   };

@@ -11,14 +11,14 @@ const KEYS = { token: TOKEN, encodingAESKey: AES_KEY, appId: APP_ID };
 
 /** Everything a log line shows: the message and each argument, errors with message and stack. */
 function shown(entry: LogEntry): string {
-  const args = entry.args.map((arg) =>
-    arg instanceof Error
-      ? `${String(arg)}\n${arg.stack ?? ''}\n${inspect(arg, { depth: 5 })}`
-      : typeof arg === 'string'
-        ? arg
-        : inspect(arg, { depth: 5 }),
+  const fields = Object.values(entry.fields).map((value) =>
+    value instanceof Error
+      ? `${String(value)}\n${value.stack ?? ''}\n${inspect(value, { depth: 5 })}`
+      : typeof value === 'string'
+        ? value
+        : inspect(value, { depth: 5 }),
   );
-  return [entry.message, ...args].join('\n');
+  return [entry.msg, ...fields].join('\n');
 }
 
 /** Signs a query for a fresh timestamp/nonce, and notes the signatures a correct request has. */

@@ -130,7 +130,7 @@ describe('errorBoundary()', () => {
     const res = await request(app.callback()).post('/');
     expect(res.status).toBe(200);
     expect(res.text).toBe('success');
-    expect(logger.entries.find((e) => e.level === 'error')?.args[0]).toBeInstanceOf(RangeError);
+    expect(logger.entries.find((e) => e.level === 'error')?.err).toBeInstanceOf(RangeError);
   });
 
   it('a WechatError below 500 → its status; an unexposed one says only "bad request"', async () => {
@@ -146,6 +146,9 @@ describe('errorBoundary()', () => {
     const logger = recordingLogger();
     const app = botApp({ routes: new Router(), logger });
     await request(app.callback()).post(`/?${signedQuery()}`).send('<xml><a>');
-    expect(logger.text('warn')).toMatch(/refused POST \/: malformed XML/);
+    const refused = logger.entries.find((e) => e.level === 'warn');
+    expect(refused?.msg).toBe('zgrobot: refused a request');
+    expect(refused?.fields).toMatchObject({ method: 'POST', path: '/' });
+    expect(String(refused?.err)).toMatch(/malformed XML/);
   });
 });

@@ -139,8 +139,17 @@ describe('Router: order and semantics', () => {
     expect(res.status).toBe(200);
     expect(res.text).toBe('success');
     expectNoStackTrace(res.text);
-    expect(logger.text('error')).toMatch(/a handler threw/);
-    expect(logger.entries.find((e) => e.level === 'error')?.args[0]).toBeInstanceOf(Error);
+    const logged = logger.entries.find((e) => e.level === 'error');
+    expect(logged?.msg).toBe('zgrobot: a handler threw');
+    expect(logged?.err).toBeInstanceOf(Error);
+    // Whose message, which one, and how long the turn had run: fields a log search finds.
+    expect(logged?.fields).toMatchObject({
+      account: 'gh_account',
+      openid: 'user_openid',
+      msgType: 'text',
+      msgId: expect.stringMatching(/^\d+$/),
+    });
+    expect(logged?.fields.duration).toBeGreaterThanOrEqual(0);
     expect(await say(app, 'again')).toBe('fine');
     expect(calls).toBe(2);
   });
@@ -198,7 +207,7 @@ describe('Router: order and semantics', () => {
     expect(many.status).toBe(200);
     expect(many.text).toBe('success');
     expect(logger.text('error')).toMatch(/cannot render the reply/);
-    expect(logger.entries.find((e) => e.level === 'error')?.args[0]).toBeInstanceOf(RangeError);
+    expect(logger.entries.find((e) => e.level === 'error')?.err).toBeInstanceOf(RangeError);
   });
 
   it('a handler value that is not a reply → success (never a 500)', async () => {
@@ -447,7 +456,10 @@ describe('replyTimeout', () => {
     expect(res.status).toBe(200);
     expect(res.text).toBe('success');
     expect(finished).toBe(false);
-    expect(logger.text('warn')).toMatch(/within 200 ms/);
+    const warned = logger.entries.find((e) => e.level === 'warn');
+    expect(warned?.msg).toMatch(/no reply within the reply timeout/);
+    expect(warned?.fields).toMatchObject({ replyTimeout: 200, openid: 'user_openid' });
+    expect(warned?.fields.duration).toBeGreaterThanOrEqual(200);
     release.open();
     await new Promise((r) => setTimeout(r, 20));
     expect(finished).toBe(true);

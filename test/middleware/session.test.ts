@@ -216,7 +216,7 @@ describe('session()', () => {
     const res = await request(app.callback()).post('/').send(textXml('a'));
     expect(res.text).toBe('success');
     const logged = logger.entries.find((e) => e.level === 'error');
-    expect(String(logged?.args[0])).toMatch(/parse\(\)/);
+    expect(String(logged?.err)).toMatch(/parse\(\)/);
   });
 
   it('a handler still running at the reply deadline saves its session when it finishes', async () => {
@@ -333,7 +333,7 @@ describe('session(): overlapping turns of one user', () => {
     };
     const app = botApp({ token: TOKEN, routes: counter(), sessionStorage: down, logger });
     for (let i = 0; i < 20; i++) expect((await send(app, `m${i}`)).status).toBe(200);
-    const warnings = logger.entries.filter((e) => /session storage/.test(e.message));
+    const warnings = logger.entries.filter((e) => /session storage/.test(e.msg));
     expect(warnings).toHaveLength(1);
   });
 });

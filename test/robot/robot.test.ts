@@ -10,7 +10,7 @@ import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Config } from '../../src/config.js';
 import { InvalidEncodingAESKeyError, PipelineError } from '../../src/core/errors.js';
-import { enablePrettyLogging, type Logger, silentLogger } from '../../src/core/logger.js';
+import { silentLogger } from '../../src/core/logger.js';
 import { MemoryStorage } from '../../src/core/session/memory.js';
 import { ZgRoBot } from '../../src/robot.js';
 import { expectNoStackTrace, readReply, recordingLogger } from '../middleware/helpers.js';
@@ -342,66 +342,5 @@ describe('sessions', () => {
     await say(robot.callback(), 'a');
     expect(await storage.get('gh_account:user_openid')).toEqual({ count: 1 });
     expect(existsSync(join(dir, 'zgrobot_session.sqlite3'))).toBe(false);
-  });
-});
-
-describe('logging', () => {
-  it('enablePrettyLogging(logger, level) filters by level and prefixes each line', () => {
-    const sink = recordingLogger();
-    const pretty = enablePrettyLogging(sink, 'warn');
-    pretty.debug('d');
-    pretty.info('i');
-    pretty.warn('w', { extra: 1 });
-    pretty.error('e');
-    expect(sink.entries.map((e) => e.level)).toEqual(['warn', 'error']);
-    expect(sink.entries[0]?.message).toMatch(/^\[W \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] w$/);
-    expect(sink.entries[0]?.args).toEqual([{ extra: 1 }]);
-    expect(sink.entries[1]?.message).toMatch(/^\[E .*\] e$/);
-  });
-
-  it('debug level lets everything through; silent nothing', () => {
-    const all = recordingLogger();
-    const debug = enablePrettyLogging(all, 'debug');
-    debug.debug('a');
-    debug.info('b');
-    expect(all.entries).toHaveLength(2);
-    const none = recordingLogger();
-    const silent = enablePrettyLogging(none, 'silent');
-    silent.error('x');
-    expect(none.entries).toHaveLength(0);
-  });
-
-  it('a pino-like logger object works as the robot logger', async () => {
-    const lines: { level: string; msg: unknown }[] = [];
-    // pino's shape: level methods plus more (child, level, …); extra members are fine.
-    const pinoLike = {
-      level: 'debug',
-      child: () => pinoLike,
-      fatal: (msg: unknown) => lines.push({ level: 'fatal', msg }),
-      trace: (msg: unknown) => lines.push({ level: 'trace', msg }),
-      debug: (msg: unknown) => lines.push({ level: 'debug', msg }),
-      info: (msg: unknown) => lines.push({ level: 'info', msg }),
-      warn: (msg: unknown) => lines.push({ level: 'warn', msg }),
-      error: (msg: unknown) => lines.push({ level: 'error', msg }),
-    };
-    const logger: Logger = pinoLike;
-    const robot = new ZgRoBot({ token: TOKEN, sessionStorage: false, logger });
-    robot.text(() => {
-      throw new Error('handler failed');
-    });
-    await request(robot.callback()).post('/?signature=bad').send('x');
-    await say(robot.callback(), 'x');
-    expect(lines.some((l) => l.level === 'warn' && String(l.msg).includes('bad signature'))).toBe(
-      true,
-    );
-    expect(lines.some((l) => l.level === 'error' && String(l.msg).includes('handler threw'))).toBe(
-      true,
-    );
-  });
-
-  it('the default logger is a pretty console logger at info', () => {
-    const robot = new ZgRoBot({ token: TOKEN, sessionStorage: false });
-    expect(robot.logger).not.toBe(console);
-    expect(typeof robot.logger.debug).toBe('function');
   });
 });

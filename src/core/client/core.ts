@@ -1,5 +1,5 @@
 import type { FormData } from 'undici';
-import { type Logger, silentLogger } from '../logger.js';
+import { type Logger, silentLogger, withFields } from '../logger.js';
 import { TOKEN_ERROR_CODES, WeChatApiError, WeChatResponseError } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
 import {
@@ -126,10 +126,13 @@ export class ClientCore {
     this.baseUrl = (options.baseUrl ?? 'https://api.weixin.qq.com').replace(/\/+$/, '');
     this.mpBaseUrl = (options.mpBaseUrl ?? 'https://mp.weixin.qq.com').replace(/\/+$/, '');
     this.useStableToken = options.useStableToken ?? false;
-    this.logger = options.logger ?? silentLogger;
-    this.transport = new Transport(options);
+    // Every line of this client names its account.
+    this.logger = options.logger
+      ? withFields(options.logger, { account: this.appId })
+      : silentLogger;
+    this.transport = new Transport({ ...options, logger: this.logger });
     this.tokens = new TokenManager(options.tokenStore ?? new MemoryTokenStore(), () => {
-      this.logger.debug(`WeChat API: requesting a new access token for ${this.appId}`);
+      this.logger.debug('zgrobot: requesting a new WeChat access token');
       return this.grantToken();
     });
   }
@@ -228,7 +231,10 @@ export class ClientCore {
     const res = await this.send(spec, token);
     const code = tokenErrcode(res);
     if (code === undefined) return res;
-    this.logger.warn(`WeChat API ${spec.path}: access token rejected (${code}), refreshing once`);
+    this.logger.warn(
+      { api: spec.path, errcode: code },
+      'zgrobot: WeChat rejected the access token, refreshing it once',
+    );
     await this.tokens.invalidate(token);
     return this.send(spec, await this.#tokenFor(spec));
   }

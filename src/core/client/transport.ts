@@ -150,7 +150,10 @@ export class Transport {
           throw new WeChatNetworkError(req.api, error, code);
         }
         const delay = this.retryDelay * 2 ** attempt;
-        this.logger.warn(`WeChat API ${req.api}: ${code}, retry ${attempt + 1} in ${delay} ms`);
+        this.logger.warn(
+          { api: req.api, code, retry: attempt + 1, delay, err: error },
+          'zgrobot: WeChat API call failed, retrying',
+        );
         await sleep(delay);
       }
     }

@@ -1,6 +1,5 @@
 import { hash } from 'node:crypto';
 import { bounded } from '../bounded.js';
-import { reasonOf } from '../errors.js';
 import { type Logger, rateLimitedWarning } from '../logger.js';
 import type { AnyMessage } from '../messages/types.js';
 import type { TurnClock } from '../turn/clock.js';
@@ -169,7 +168,8 @@ export class Deduper {
     } catch (error) {
       this.#warn(
         logger,
-        `zgrobot: dedupe store failed to ${what}, going on with this process's memory: ${reasonOf(error)}`,
+        { step: what, err: error },
+        "zgrobot: dedupe store failed, going on with this process's memory",
       );
       return FAILED;
     }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { bounded } from '../bounded.js';
-import { reasonOf as reason } from '../errors.js';
 import type { Logger } from '../logger.js';
 import {
   isLocking,
@@ -8,6 +7,10 @@ import {
   type SessionData,
   type SessionStorage,
 } from './storage.js';
+
+// The messages of the warnings: stable, the details are fields.
+const UNAVAILABLE = 'zgrobot: session storage unavailable, going on with an empty session';
+const NOT_SAVED = 'zgrobot: could not save the session';
 
 /** Settings of {@link holdSession}, fixed per session stage. */
 export interface HoldSettings {
@@ -19,7 +22,7 @@ export interface HoldSettings {
   /** Longest wait for a lock another process holds (ms) before going on without the session. */
   lockWait: number;
   /** Where unavailability is reported (rate-limited by the caller). */
-  warn: (logger: Logger, message: string) => void;
+  warn: (logger: Logger, fields: object, msg: string) => void;
   /** The session of a user who has none stored (an empty one), and when the storage is down. */
   initial?: (() => SessionData) | undefined;
   /** Keeps the leases of the locks held by running turns alive (one per session stage). */
@@ -97,7 +100,7 @@ export async function holdSession(
       const data = await bounded(storage.get(key), timeoutOf(settings));
       return plainHold(settings, key, startOf(settings, data));
     } catch (error) {
-      settings.warn(logger, unavailable(key, error));
+      settings.warn(logger, { sessionKey: key, err: error }, UNAVAILABLE);
       return unavailableHold(settings);
     }
   }
@@ -113,7 +116,7 @@ export async function holdSession(
     } catch (error) {
       // A slow storage may still grant the lock later: free it then, or the user waits a lease.
       void attempt.then((late) => late.acquired && storage.release(key, owner)).catch(() => {});
-      settings.warn(logger, unavailable(key, error));
+      settings.warn(logger, { sessionKey: key, err: error }, UNAVAILABLE);
       return unavailableHold(settings);
     }
     if (lease.acquired)
@@ -122,7 +125,8 @@ export async function holdSession(
     if (left <= 0) {
       settings.warn(
         logger,
-        `zgrobot: the session of ${key} stayed held by another turn for ${settings.lockWait} ms; going on without it`,
+        { sessionKey: key, lockWait: settings.lockWait },
+        'zgrobot: the session stayed held by another turn; going on without it',
       );
       return unavailableHold(settings);
     }
@@ -158,7 +162,7 @@ function plainHold(settings: HoldSettings, key: string, data: SessionData): Held
       try {
         await bounded(settings.storage.set(key, value), timeoutOf(settings));
       } catch (error) {
-        settings.warn(logger, `zgrobot: could not save the session of ${key}: ${reason(error)}`);
+        settings.warn(logger, { sessionKey: key, err: error }, NOT_SAVED);
       }
     },
   };
@@ -184,11 +188,12 @@ function lockedHold(
         const held = await bounded(storage.release(key, owner, write), timeoutOf(settings));
         if (!held && write !== undefined) {
           logger.error(
-            `zgrobot: the changes to the session of ${key} were not saved: its lock was lost (the turn outlived its ${settings.lease} ms lease without renewing it)`,
+            { sessionKey: key, lease: settings.lease },
+            'zgrobot: the session changes were not saved: its lock was lost (the turn outlived its lease without renewing it)',
           );
         }
       } catch (error) {
-        settings.warn(logger, `zgrobot: could not save the session of ${key}: ${reason(error)}`);
+        settings.warn(logger, { sessionKey: key, err: error }, NOT_SAVED);
       }
     },
   };
@@ -206,14 +211,10 @@ function changed(
   try {
     json = JSON.stringify(value);
   } catch (error) {
-    logger.error(`zgrobot: the session of ${key} cannot be saved as JSON: ${reason(error)}`);
+    logger.error({ sessionKey: key, err: error }, 'zgrobot: the session cannot be saved as JSON');
     return undefined;
   }
   return json === loaded ? undefined : json;
-}
-
-function unavailable(key: string, error: unknown): string {
-  return `zgrobot: session storage unavailable for ${key}, going on with an empty session: ${reason(error)}`;
 }
 
 /** The bound on a storage call: none for a local storage, which bounds its own waits. */
