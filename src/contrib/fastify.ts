@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
-import type { FastifyPluginAsync } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ZgRoBot } from '../robot.js';
 
 /** Options of {@link zgrobotFastify}. */
@@ -9,6 +8,34 @@ export interface ZgRoBotFastifyOptions {
   /** The route, below the plugin's `prefix`; default `/`. */
   path?: string;
 }
+
+/**
+ * What {@link zgrobotFastify} uses of a Fastify instance, written out here rather than imported
+ * from `fastify`, so these types compile for a project that has no Fastify installed. A Fastify 5
+ * instance is one.
+ */
+export interface FastifyInstanceLike {
+  removeAllContentTypeParsers(): void;
+  addContentTypeParser(
+    contentType: string,
+    options: { parseAs: 'string'; bodyLimit?: number },
+    parser: (request: unknown, body: string, done: (error: null, body: string) => void) => void,
+  ): void;
+  route(options: {
+    method: ('GET' | 'POST')[];
+    url: string;
+    handler(
+      request: { raw: IncomingMessage; body: unknown },
+      reply: { raw: ServerResponse; hijack(): unknown },
+    ): Promise<void>;
+  }): unknown;
+}
+
+/** A Fastify plugin (async form) taking {@link ZgRoBotFastifyOptions}. */
+export type ZgRoBotFastifyPlugin = (
+  fastify: FastifyInstanceLike,
+  options: ZgRoBotFastifyOptions,
+) => Promise<void>;
 
 /**
  * The robot as a Fastify 5 plugin: a GET/POST route whose body is kept as the raw text (a
@@ -26,10 +53,7 @@ export interface ZgRoBotFastifyOptions {
  * await app.listen({ port: 8080 });
  * ```
  */
-export const zgrobotFastify: FastifyPluginAsync<ZgRoBotFastifyOptions> = async (
-  fastify,
-  options,
-) => {
+export const zgrobotFastify: ZgRoBotFastifyPlugin = async (fastify, options) => {
   const { robot, path = '/' } = options;
   const callback = robot.callback();
   fastify.removeAllContentTypeParsers();

@@ -1,5 +1,14 @@
-import type { Router as KoaRouter } from '@koa/router';
+import type { Middleware } from 'koa';
 import type { ZgRoBot } from '../robot.js';
+
+/**
+ * What {@link mountKoa} needs of a router: an `all(path, middleware)` method, as `@koa/router`
+ * has. Written out here rather than imported, so these types compile for a project that has no
+ * `@koa/router` installed.
+ */
+export interface KoaRouterLike {
+  all(path: string, middleware: Middleware): unknown;
+}
 
 /**
  * Mounts the robot on a `@koa/router` at `path` (GET for the URL check, POST for messages; the
@@ -16,7 +25,7 @@ import type { ZgRoBot } from '../robot.js';
  * new Koa().use(router.routes()).use(router.allowedMethods()).listen(8080);
  * ```
  */
-export function mountKoa<R extends KoaRouter>(router: R, path: string, robot: ZgRoBot): R {
+export function mountKoa<R extends KoaRouterLike>(router: R, path: string, robot: ZgRoBot): R {
   router.all(path, robot.middleware());
   return router;
 }
