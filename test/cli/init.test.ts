@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { dependencySpec, packageName } from '../../src/cli/init/init.js';
 import { run } from '../../src/cli/main.js';
-import { packedTarball } from '../package/tarball.js';
+import { packedTarball, removePackedTarball } from '../package/tarball.js';
 
 // npm install of a new project (from the registry), its tests and tsc: minutes on a busy machine.
 vi.setConfig({ testTimeout: 600_000, hookTimeout: 120_000 });
@@ -23,6 +23,7 @@ async function tempDir(): Promise<string> {
 
 afterAll(async () => {
   await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+  await removePackedTarball();
 });
 
 /** The environment of this test run without what vitest and npm set for it. */
