@@ -3,6 +3,7 @@ import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { Reply } from '../src/core/replies/kinds.js';
 import { type CustomerServiceClient, replyKindOf } from '../src/core/replies/kinds.js';
+import type { TrackLateWork } from '../src/core/turn/late-work.js';
 
 export type { CustomerServiceClient } from '../src/core/replies/kinds.js';
 
@@ -26,6 +27,11 @@ export interface LateReplyOptions {
   sendLateReply?: SendLateReply;
   /** Milliseconds from arrival until `ctx.wechat.signal` aborts (default 14 500). */
   finalDeadline?: number;
+  /**
+   * Told of every turn that goes on after its answer went out (until its late reply is
+   * delivered): a `LateWork`'s `track`, so a shutdown can wait for them (`robot.close()`).
+   */
+  trackLate?: TrackLateWork;
   logger?: Logger;
 }
 

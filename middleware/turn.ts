@@ -36,6 +36,7 @@ export interface TurnOptions extends LateReplyOptions {
 export function turn(options: TurnOptions = {}): Middleware {
   const replyTimeout = options.replyTimeout ?? DEFAULT_REPLY_TIMEOUT;
   const push = latePusher(options);
+  const track = options.trackLate ?? (() => {});
 
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
@@ -48,7 +49,7 @@ export function turn(options: TurnOptions = {}): Middleware {
       await inner; // rethrows what a later stage threw, for errorBoundary()
       if (ctx.body === undefined || ctx.body === null) answer(ctx, settleAnswer(state));
       // WeChat hung up before the answer was ready (no replyTimeout, or a slow stage).
-      if (ctx.res.destroyed) void deliverLate(state, push, logger);
+      if (ctx.res.destroyed) track(deliverLate(state, push, logger), lateWorkOf(state));
       return;
     }
 
@@ -59,10 +60,13 @@ export function turn(options: TurnOptions = {}): Middleware {
       );
     }
     answer(ctx, 'success');
-    void inner.then(
-      () => deliverLate(state, push, logger),
-      (error: unknown) =>
-        logger.error(`zgrobot: error after answering a ${state.message?.type} message`, error),
+    track(
+      inner.then(
+        () => deliverLate(state, push, logger),
+        (error: unknown) =>
+          logger.error(`zgrobot: error after answering a ${state.message?.type} message`, error),
+      ),
+      lateWorkOf(state),
     );
   };
 }
@@ -79,6 +83,13 @@ async function deliverLate(
   if (!reply || reply.type === 'success') return;
   if (state.lateGate && !(await state.lateGate())) return;
   await push(reply, message, logger);
+}
+
+/** Names a turn that goes on after its answer, for a shutdown's log. */
+function lateWorkOf({ message }: PipelineState): string {
+  return message
+    ? `the late reply to a ${message.type} message from ${message.source}`
+    : 'the late reply to a message';
 }
 
 /** Whether a turn stage answers this request, so `router()` need not run one of its own. */

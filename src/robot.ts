@@ -17,8 +17,10 @@ import { parseXml } from './core/messages/xml.js';
 import { resolveEncryptMode } from './core/security/encrypt-mode.js';
 import { SQLiteStorage } from './core/session/sqlite.js';
 import type { SessionData, SessionStorage } from './core/session/storage.js';
+import { LateWork } from './core/turn/late-work.js';
 import { dispatch } from './dispatch.js';
 import { createLimitedServer, type ServerLimits } from './server.js';
+import { exitOnSignals, type StopServer, stoppable } from './shutdown.js';
 import { buildMessageRequest } from './wechat-request.js';
 
 /** The session of a {@link ZgRoBot}: its shape and how a user's is found. */
@@ -79,6 +81,12 @@ export interface ZgRoBotOptions<S extends object = SessionData> extends Partial<
 export interface RunOptions extends Partial<ServerLimits> {
   host?: string;
   port?: number;
+  /**
+   * The signals on which the robot shuts down gracefully and the process exits (see
+   * {@link ZgRoBot.close}): default `['SIGTERM', 'SIGINT']`. `false` installs no handler: the
+   * process then handles its signals itself (and should call `robot.close()` before it exits).
+   */
+  shutdownSignals?: readonly NodeJS.Signals[] | false;
 }
 
 type BuiltPipeline = { key: readonly unknown[]; middleware: Middleware };
@@ -114,6 +122,11 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   readonly #session: RobotSessionOptions<S>;
   /** `robot.use()` middleware, in order; replaced (not changed) so a built pipeline keeps its own. */
   #middleware: readonly RobotMiddleware<S>[] = [];
+  /** Turns going on after their answer, for `close()` to wait for. */
+  readonly #lateWork = new LateWork();
+  /** How to stop the servers `run()` started. */
+  #servers: StopServer[] = [];
+  #removeSignalHandlers: (() => void) | undefined;
 
   constructor(options: ZgRoBotOptions<S> = {}) {
     super();
@@ -266,9 +279,11 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   }
 
   /**
-   * The robot as one Koa middleware, to mount in an app of your own. Reads the config on each
-   * request, so settings changed after this call still apply.
+   * The robot as one Koa middleware, to mount in an app of your own. The configuration is
+   * checked here, so a missing token or a bad key fails at once, not on the first request; the
+   * config is read again on each request, so settings changed after this call still apply.
    *
+   * @throws {PipelineError} when the token is not set, or the settings do not fit together.
    * @example
    * ```ts
    * const app = new Koa();
@@ -276,19 +291,31 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    * ```
    */
   middleware(): Middleware {
+    this.#pipeline();
     return (ctx, next) => this.#pipeline()(ctx, next);
   }
 
-  /** A Koa application serving the robot at every path. */
+  /**
+   * A Koa application serving the robot at every path; it trusts `X-Forwarded-For` as far as
+   * `config.proxy` says. Checks the configuration at once, as {@link ZgRoBot.middleware} does.
+   */
   koa(): Koa {
     const app = new Koa();
+    // Koa reads these on each request: `config.proxy` changed later still applies.
+    Object.defineProperties(app, {
+      proxy: { get: () => this.config.proxy > 0 },
+      maxIpsCount: { get: () => this.config.proxy },
+    });
     app.use(this.middleware());
     // The pipeline answers every error itself; this only catches what escapes a broken socket.
     app.on('error', (error: unknown) => this.logger.error('zgrobot: server error', error));
     return app;
   }
 
-  /** A Node `(req, res)` handler (the seed's `wsgi`): mount it in `http.createServer`. */
+  /**
+   * A Node `(req, res)` handler (WeRoBot's `wsgi`): mount it in `http.createServer`. Checks the
+   * configuration at once, as {@link ZgRoBot.middleware} does.
+   */
   callback(): (req: IncomingMessage, res: ServerResponse) => void {
     return this.koa().callback();
   }
@@ -299,6 +326,11 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    * server closes clients that are slow to send their request (`headersTimeout`,
    * `requestTimeout`, checked every `connectionsCheckingInterval` ms) and caps connections
    * (`maxConnections`); see {@link ServerLimits} for the defaults.
+   *
+   * On SIGTERM or SIGINT (`shutdownSignals`) the robot shuts down gracefully with
+   * {@link ZgRoBot.close} and the process exits: `0` when nothing was lost, `1` when the
+   * `shutdownTimeout` cut a request or a late reply short (each is logged). A second signal exits
+   * at once.
    */
   async run(options: RunOptions = {}): Promise<Server> {
     this.#pipeline();
@@ -313,6 +345,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
         options.connectionsCheckingInterval ?? c.connectionsCheckingInterval,
       maxConnections: options.maxConnections ?? c.maxConnections,
     });
+    const stop = stoppable(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -320,6 +353,20 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
         resolve();
       });
     });
+    this.#servers.push(stop);
+    const signals = options.shutdownSignals ?? ['SIGTERM', 'SIGINT'];
+    if (signals !== false && signals.length > 0) {
+      this.#removeSignalHandlers ??= exitOnSignals(
+        signals,
+        (signal) => {
+          this.logger.info(
+            `zgrobot: ${signal}: shutting down (waiting up to ${this.config.shutdownTimeout} ms for requests and late replies)`,
+          );
+          return this.#shutdown();
+        },
+        this.logger,
+      );
+    }
     const address = server.address();
     const shown =
       typeof address === 'object' && address
@@ -329,13 +376,47 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     return server;
   }
 
-  /** Closes what the robot opened itself: the default SQLite file and the API client. */
+  /**
+   * Shuts the robot down gracefully, waiting at most `config.shutdownTimeout` ms in all: the
+   * servers `run()` started stop taking connections and answer the requests in flight; turns that
+   * go on after their answer (past `replyTimeout`, or `defer()`) finish and their late replies are
+   * delivered; then what the robot opened itself closes (the default SQLite file, the API client).
+   * What the timeout cuts short is logged, one line each. Your own storages and clients are
+   * yours to close after it.
+   */
   async close(): Promise<void> {
+    await this.#shutdown();
+  }
+
+  /** {@link ZgRoBot.close}; resolves with how many requests and late replies it gave up on. */
+  async #shutdown(): Promise<number> {
+    this.#removeSignalHandlers?.();
+    this.#removeSignalHandlers = undefined;
+    const timeout = this.config.shutdownTimeout;
+    const until = Date.now() + timeout;
+    const servers = this.#servers;
+    this.#servers = [];
+    const cut = (await Promise.all(servers.map((stop) => stop(timeout)))).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    if (cut > 0) {
+      this.logger.warn(
+        `zgrobot: shutting down: cut off ${cut} request(s) unanswered after ${timeout} ms`,
+      );
+    }
+    const abandoned = await this.#lateWork.settle(Math.max(0, until - Date.now()));
+    for (const what of abandoned) {
+      this.logger.warn(
+        `zgrobot: shutting down: gave up on ${what} (still running after ${timeout} ms)`,
+      );
+    }
     await this.#client?.client.close();
     this.#client = undefined;
     await this.#defaultStorage?.close?.();
     this.#defaultStorage = undefined;
     this.#built = undefined;
+    return cut + abandoned.length;
   }
 
   /** The crypt of safe mode, when the config has a key. */
@@ -386,7 +467,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     if (built?.key.every((value, i) => value === key[i])) return built.middleware;
     if (!c.token)
       throw new PipelineError(
-        'ZgRoBot: config.token is not set (the token from the WeChat admin console)',
+        'ZgRoBot: no token: set ZGROBOT_TOKEN or pass { token } (the token from the WeChat admin console)',
       );
     const middleware = pipeline({
       token: c.token,
@@ -403,6 +484,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       lateReply: c.lateReply,
       client,
       finalDeadline: c.finalDeadline,
+      trackLate: this.#lateWork.track,
       errorPage: this.#errorPage,
       // The handlers were typed against S at registration; the pipeline stores any session.
       routes: this as unknown as Router,
