@@ -55,7 +55,7 @@ export interface SignedBody {
 /** Options of {@link ZgRoBot}: any setting of {@link ConfigValues}, or a whole `config`. */
 export interface ZgRoBotOptions<S extends object = SessionData> extends Partial<ConfigValues> {
   /**
-   * A prepared config. When given, it wins: every other setting is ignored (as in the seed);
+   * A prepared config. When given, it wins: every other setting is ignored (as in WeRoBot);
    * `logger` and `session` still apply.
    */
   config?: Config;
@@ -92,11 +92,11 @@ export interface RunOptions extends Partial<ServerLimits> {
 type BuiltPipeline = { key: readonly unknown[]; middleware: Middleware };
 
 /**
- * The robot: the seed's API on top of the pipeline. Register handlers with one method per kind
+ * The robot: WeRoBot's API on top of the pipeline. Register handlers with one method per kind
  * (`text`, `subscribe`, `click`, …), `filter`, `keyClick`, `addHandler`; then `run()` it, or
  * mount `callback()` / `middleware()` in your own server.
  *
- * Settings come from, weakest first: the seed's defaults, `ZGROBOT_*` environment variables,
+ * Settings come from, weakest first: the defaults, `ZGROBOT_*` environment variables,
  * the constructor's options; a `config` passed to the constructor is used as it is.
  *
  * @example
@@ -161,7 +161,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   }
 
   /**
-   * Reads a message from a request body, decrypting it when it is encrypted (the seed's
+   * Reads a message from a request body, decrypting it when it is encrypted (WeRoBot's
    * `parse_message(body, timestamp, nonce, msg_signature)`), for driving the bot without HTTP:
    * a queue, a serverless function. An encrypted body needs the request's `timestamp`, `nonce`
    * and `msg_signature`; in safe mode a plaintext body is refused.
@@ -195,7 +195,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
 
   /**
    * Runs the robot on `message` as if WeChat had just sent it, and returns the answer's text:
-   * reply XML, encrypted when the robot has an EncodingAESKey (the seed's
+   * reply XML, encrypted when the robot has an EncodingAESKey (WeRoBot's
    * `get_encrypted_reply`), or `success`. The whole pipeline runs, in memory: dedup (the same
    * message twice gets the first answer again), your middleware, the session, the handlers.
    *
@@ -226,13 +226,13 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     return text;
   }
 
-  /** The seed's `token`: the configured token. */
+  /** WeRoBot's `token`: the configured token. */
   get token(): string | undefined {
     return this.config.token;
   }
 
   /**
-   * Sets the page shown when a request fails the signature check (the seed's `error_page`).
+   * Sets the page shown when a request fails the signature check (WeRoBot's `error_page`).
    * `url` comes HTML-escaped already, so it can go into the page as it is.
    *
    * @example
@@ -248,7 +248,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
 
   /**
    * The WeChat API client for this account, made from `config.appId` and `config.appSecret`
-   * (the seed's `robot.client`). Made on first use, and again if those settings change.
+   * (WeRoBot's `robot.client`). Made on first use, and again if those settings change.
    *
    * @throws {PipelineError} when AppID or AppSecret is not configured.
    * @example
@@ -273,7 +273,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     return client;
   }
 
-  /** The seed's `check_signature(timestamp, nonce, signature)`. */
+  /** WeRoBot's `check_signature(timestamp, nonce, signature)`. */
   checkSignature(timestamp: string, nonce: string, signature: string): boolean {
     return checkSignature({ token: this.config.token ?? '', timestamp, nonce, signature });
   }
