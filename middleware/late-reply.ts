@@ -3,7 +3,7 @@ import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { Reply } from '../src/core/replies/kinds.js';
 import { type CustomerServiceClient, replyKindOf } from '../src/core/replies/kinds.js';
-import type { TrackLateWork } from '../src/core/turn/late-work.js';
+import type { TrackTurn } from '../src/core/turn/pending-turns.js';
 
 export type { CustomerServiceClient } from '../src/core/replies/kinds.js';
 
@@ -28,10 +28,10 @@ export interface LateReplyOptions {
   /** Milliseconds from arrival until `ctx.wechat.signal` aborts (default 14 500). */
   finalDeadline?: number;
   /**
-   * Told of every turn that goes on after its answer went out (until its late reply is
-   * delivered): a `LateWork`'s `track`, so a shutdown can wait for them (`robot.close()`).
+   * Told of every turn, with a promise that settles when it is over (its late reply delivered):
+   * a `PendingTurns`'s `track`, so a shutdown can wait for them (`robot.close()` does).
    */
-  trackLate?: TrackLateWork;
+  trackTurn?: TrackTurn;
   logger?: Logger;
 }
 

@@ -36,9 +36,13 @@ export interface TurnOptions extends LateReplyOptions {
 export function turn(options: TurnOptions = {}): Middleware {
   const replyTimeout = options.replyTimeout ?? DEFAULT_REPLY_TIMEOUT;
   const push = latePusher(options);
-  const track = options.trackLate ?? (() => {});
+  const track = options.trackTurn ?? (() => {});
 
-  return async (ctx, next) => {
+  /**
+   * Answers within the deadline; resolves with the late delivery still to come, if any (in an
+   * object: a promise returned as it is would be waited for, and the answer with it).
+   */
+  const run = async (ctx: ParameterizedContext, next: () => Promise<unknown>) => {
     const state = stateOf(ctx, options.logger);
     const { clock } = state;
     const logger = options.logger ?? state.logger;
@@ -49,8 +53,7 @@ export function turn(options: TurnOptions = {}): Middleware {
       await inner; // rethrows what a later stage threw, for errorBoundary()
       if (ctx.body === undefined || ctx.body === null) answer(ctx, settleAnswer(state));
       // WeChat hung up before the answer was ready (no replyTimeout, or a slow stage).
-      if (ctx.res.destroyed) track(deliverLate(state, push, logger), lateWorkOf(state));
-      return;
+      return { late: ctx.res.destroyed ? deliverLate(state, push, logger) : undefined };
     }
 
     clock.late = true;
@@ -60,14 +63,26 @@ export function turn(options: TurnOptions = {}): Middleware {
       );
     }
     answer(ctx, 'success');
-    track(
-      inner.then(
-        () => deliverLate(state, push, logger),
-        (error: unknown) =>
-          logger.error(`zgrobot: error after answering a ${state.message?.type} message`, error),
-      ),
-      lateWorkOf(state),
+    const late = inner.then(
+      () => deliverLate(state, push, logger),
+      (error: unknown) =>
+        logger.error(`zgrobot: error after answering a ${state.message?.type} message`, error),
     );
+    return { late };
+  };
+
+  return (ctx, next) => {
+    const answered = run(ctx, next);
+    // The whole turn, its late delivery included, even when the client hung up mid-way. What
+    // the turn threw is errorBoundary()'s, through the promise returned below.
+    track(
+      answered.then(
+        ({ late }) => late,
+        () => undefined,
+      ),
+      turnOf(stateOf(ctx)),
+    );
+    return answered.then(() => {});
   };
 }
 
@@ -85,8 +100,8 @@ async function deliverLate(
   await push(reply, message, logger);
 }
 
-/** Names a turn that goes on after its answer, for a shutdown's log. */
-function lateWorkOf({ message }: PipelineState): string {
+/** Names a turn for a shutdown's log, should it give up on it. */
+function turnOf({ message }: PipelineState): string {
   return message
     ? `the late reply to a ${message.type} message from ${message.source}`
     : 'the late reply to a message';

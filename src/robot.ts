@@ -17,7 +17,7 @@ import { parseXml } from './core/messages/xml.js';
 import { resolveEncryptMode } from './core/security/encrypt-mode.js';
 import { SQLiteStorage } from './core/session/sqlite.js';
 import type { SessionData, SessionStorage } from './core/session/storage.js';
-import { LateWork } from './core/turn/late-work.js';
+import { PendingTurns } from './core/turn/pending-turns.js';
 import { dispatch } from './dispatch.js';
 import { createLimitedServer, type ServerLimits } from './server.js';
 import { exitOnSignals, type StopServer, stoppable } from './shutdown.js';
@@ -122,8 +122,8 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   readonly #session: RobotSessionOptions<S>;
   /** `robot.use()` middleware, in order; replaced (not changed) so a built pipeline keeps its own. */
   #middleware: readonly RobotMiddleware<S>[] = [];
-  /** Turns going on after their answer, for `close()` to wait for. */
-  readonly #lateWork = new LateWork();
+  /** The turns going on (late ones included), for `close()` to wait for. */
+  readonly #turns = new PendingTurns();
   /** How to stop the servers `run()` started. */
   #servers: StopServer[] = [];
   #removeSignalHandlers: (() => void) | undefined;
@@ -405,7 +405,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
         `zgrobot: shutting down: cut off ${cut} request(s) unanswered after ${timeout} ms`,
       );
     }
-    const abandoned = await this.#lateWork.settle(Math.max(0, until - Date.now()));
+    const abandoned = await this.#turns.settle(Math.max(0, until - Date.now()));
     for (const what of abandoned) {
       this.logger.warn(
         `zgrobot: shutting down: gave up on ${what} (still running after ${timeout} ms)`,
@@ -484,7 +484,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       lateReply: c.lateReply,
       client,
       finalDeadline: c.finalDeadline,
-      trackLate: this.#lateWork.track,
+      trackTurn: this.#turns.track,
       errorPage: this.#errorPage,
       // The handlers were typed against S at registration; the pipeline stores any session.
       routes: this as unknown as Router,

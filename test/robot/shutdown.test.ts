@@ -313,6 +313,39 @@ describe('robot.close() and run({ shutdownSignals })', () => {
     expect(logger.text('warn')).toContain('cut off 1 request(s) unanswered after 300 ms');
   });
 
+  it('close() waits for a turn whose client hung up, and delivers its reply', async () => {
+    const api = await startFakeWeChatApi();
+    api.on('POST', SEND, { json: { errcode: 0, errmsg: 'ok' } });
+    const saved = process.env.WECHAT_API_BASE;
+    process.env.WECHAT_API_BASE = api.url;
+    try {
+      // No reply deadline: the request waits for the handler, and the client gives up first.
+      const robot = quiet({ appId: 'wx_hangup', appSecret: 's', replyTimeout: 0, dedupe: false });
+      robot.text(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        return 'after the hang-up';
+      });
+      const server = await robot.run({ host: '127.0.0.1', port: 0, shutdownSignals: false });
+      const controller = new AbortController();
+      const request = fetch(`http://127.0.0.1:${portOf(server)}/?${signedQuery(TOKEN)}`, {
+        method: 'POST',
+        body: textXml('x', { FromUserName: 'hung_up_user' }),
+        signal: controller.signal,
+      }).catch(() => 'aborted');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      controller.abort();
+      expect(await request).toBe('aborted');
+      await robot.close();
+      expect(api.requestsTo(SEND).map((r) => r.json)).toEqual([
+        { touser: 'hung_up_user', msgtype: 'text', text: { content: 'after the hang-up' } },
+      ]);
+    } finally {
+      if (saved === undefined) delete process.env.WECHAT_API_BASE;
+      else process.env.WECHAT_API_BASE = saved;
+      await api.close();
+    }
+  });
+
   it('close() without run() closes what the robot opened, and may be called twice', async () => {
     const robot = quiet();
     robot.callback();
