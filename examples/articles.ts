@@ -1,5 +1,5 @@
 /**
- * 图文回复 (seed 10.5): an `ArticlesReply` built with `addArticle`, or a list of
+ * 图文回复: an `ArticlesReply` built with `addArticle`, or a list of
  * `[title, description, img, url]` lists that ZgRoBot turns into one.
  *
  *   npx tsx examples/articles.ts
@@ -31,4 +31,4 @@ robot.text(() => [
   ],
 ]);
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

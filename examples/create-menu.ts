@@ -1,5 +1,5 @@
 /**
- * 创建自定义菜单 (seed 1.4 / 7.2.1): read `menu.json` beside this file and publish it with
+ * 创建自定义菜单: read `menu.json` beside this file and publish it with
  * `client.createMenu`. Run it once; the bot then answers clicks with `keyClick('music', …)`.
  *
  *   WECHAT_APP_ID=wx… WECHAT_APP_SECRET=… npx tsx examples/create-menu.ts [menu.json]

@@ -1,5 +1,5 @@
 /**
- * Echo (seed 1.2 and 5.1): a text message gets its own text back; an image gets its URL.
+ * Echo: a text message gets its own text back; an image gets its URL.
  *
  *   npx tsx examples/echo.ts
  */
@@ -13,4 +13,4 @@ robot.text((ctx) => ctx.wechat.message.content);
 // Only image messages reach this one: ctx.wechat.message is an ImageMessage.
 robot.image((ctx) => ctx.wechat.message.img);
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

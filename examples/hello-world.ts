@@ -1,5 +1,5 @@
 /**
- * Hello World (seed 1.1): answers every message with "Hello World!".
+ * Hello World: answers every message with "Hello World!".
  *
  *   npm start                      # or: npx tsx examples/hello-world.ts
  *
@@ -11,5 +11,6 @@ const robot = new ZgRoBot({ token: process.env.ZGROBOT_TOKEN ?? 'tokenhere' });
 
 robot.handler(() => 'Hello World!');
 
-// The seed listens on 0.0.0.0:80; set ZGROBOT_HOST=0.0.0.0 and PORT=80 to do the same.
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+// Listens where the config says: 127.0.0.1:8888 unless ZGROBOT_HOST / ZGROBOT_PORT say otherwise
+// (ZGROBOT_HOST=0.0.0.0 ZGROBOT_PORT=80, as WeRoBot's default). Stops gracefully on SIGTERM/Ctrl-C.
+await robot.run();

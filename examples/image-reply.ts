@@ -1,5 +1,5 @@
 /**
- * 快速回复图片 (seed 2.3): answers an image with the same image, by its media id.
+ * 快速回复图片: answers an image with the same image, by its media id.
  *
  *   npx tsx examples/image-reply.ts
  */
@@ -11,4 +11,4 @@ robot.image(
   (ctx) => new ImageReply({ message: ctx.wechat.message, mediaId: ctx.wechat.message.mediaId }),
 );
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

@@ -1,5 +1,5 @@
 /**
- * 关键词回复 (seed 2.1, 2.4 and 5.3): `filter` answers texts that equal a string or match a
+ * 关键词回复: `filter` answers texts that equal a string or match a
  * RegExp; the RegExp's match is in `ctx.wechat.match`. Handlers run in the order they were
  * added, so the plain `text` handler at the end only sees what no filter took.
  *
@@ -19,7 +19,7 @@ robot.filter(/.*?bb.*?/, () => '正文中含有 bb ');
 
 robot.filter(/.*?c.*?/, 'd', () => '正文中含有 c 或正文为 d');
 
-// The seed's add_filter(func, rules): several rules, any of them matches.
+// WeRoBot's add_filter(func, rules): several rules, any of them matches.
 robot.addFilter(() => 'hello!', ['hello', 'hi', /.*?hello.*?/]);
 
 robot.filter(/(.*?)e(.*)/, 'f', (ctx) => {
@@ -29,4 +29,4 @@ robot.filter(/(.*?)e(.*)/, 'f', (ctx) => {
 
 robot.text(() => 'Hello World!');
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

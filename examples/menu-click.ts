@@ -1,5 +1,5 @@
 /**
- * 自定义菜单 (seed 1.4 and 5.2): `keyClick(key, …)` answers a click on one menu button;
+ * 自定义菜单: `keyClick(key, …)` answers a click on one menu button;
  * `click` sees every click no keyClick took. Create the menu once with
  * `examples/create-menu.ts`.
  *
@@ -18,4 +18,4 @@ robot.click((ctx) => {
   if (ctx.wechat.message.key === 'help') return '现在还没有什么帮助哦~';
 });
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

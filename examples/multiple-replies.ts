@@ -1,5 +1,5 @@
 /**
- * 多次回复 (seed 2.5): answer once through the customer-service (客服) API, then once more with
+ * 多次回复: answer once through the customer-service (客服) API, then once more with
  * the passive reply. Needs the account's AppID and AppSecret:
  *
  *   ZGROBOT_APP_ID=wx… ZGROBOT_APP_SECRET=… npx tsx examples/multiple-replies.ts
@@ -14,7 +14,7 @@ if (!robot.config.appId || !robot.config.appSecret) {
   console.error('Set ZGROBOT_APP_ID and ZGROBOT_APP_SECRET (你的 AppID 和 AppSecret).');
   process.exit(2);
 }
-// The seed's `robot.client`: the API client for this account's AppID and AppSecret.
+// As in WeRoBot, `robot.client`: the API client for this account's AppID and AppSecret.
 const client = robot.client;
 
 robot.filter('多次回复', async (ctx) => {
@@ -27,4 +27,4 @@ robot.filter('多次回复', async (ctx) => {
   return '这是第二次回复哦';
 });
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

@@ -1,5 +1,5 @@
 /**
- * 音乐回复 (seed 10.6): a list of 3 or 4 strings becomes a `MusicReply`; without the 4th (the
+ * 音乐回复: a list of 3 or 4 strings becomes a `MusicReply`; without the 4th (the
  * high-quality URL) the URL is used for both.
  *
  *   npx tsx examples/music.ts
@@ -23,4 +23,4 @@ robot.filter(
 
 robot.text(() => ['微信你不懂爱', '龚琳娜最新力作', 'http://weixin.com/budongai.mp3']);
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

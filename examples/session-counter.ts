@@ -1,5 +1,5 @@
 /**
- * Session (seed 1.3, 6.2): counts each user's messages in `ctx.wechat.session`, a plain object
+ * Session: counts each user's messages in `ctx.wechat.session`, a plain object
  * kept per account and user. Sessions are on by default, in `zgrobot_session.sqlite3` in the
  * working directory; pass `sessionStorage` to keep them elsewhere, or `false` to turn them off.
  *
@@ -26,4 +26,4 @@ robot.text((ctx) => {
   return `Hello! You have sent ${count} messages to me`;
 });
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

@@ -1,5 +1,5 @@
 /**
- * 关注回复 (seed 2.2 and 5.1): greets every new follower.
+ * 关注回复: greets every new follower.
  *
  *   npx tsx examples/subscribe-reply.ts
  */
@@ -9,4 +9,4 @@ const robot = new ZgRoBot({ token: process.env.ZGROBOT_TOKEN ?? 'tokenhere' });
 
 robot.subscribe(() => '感谢这位小可爱的关注~');
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

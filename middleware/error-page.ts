@@ -24,7 +24,7 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * The built-in error page (the seed's): tells a browser visitor this URL is for WeChat only.
+ * The built-in error page (WeRoBot's): tells a browser visitor this URL is for WeChat only.
  * `url` is escaped already (see {@link ErrorPage}), so it goes in as it is.
  */
 export const defaultErrorPage: ErrorPage = (url) =>

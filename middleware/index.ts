@@ -27,6 +27,7 @@ export {
   DEFAULT_RETRY_WINDOW,
   TurnClock,
 } from '../src/core/turn/clock.js';
+export { PendingTurns, type TrackTurn } from '../src/core/turn/pending-turns.js';
 export { type BodyOptions, body, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT } from './body.js';
 export type { Exchange, HttpContext, Stage } from './context.js';
 export { type DecryptOptions, decrypt } from './decrypt.js';

@@ -4,6 +4,7 @@ import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { Reply } from '../src/core/replies/kinds.js';
 import { type CustomerServiceClient, replyKindOf } from '../src/core/replies/kinds.js';
+import type { TrackTurn } from '../src/core/turn/pending-turns.js';
 
 export type { CustomerServiceClient } from '../src/core/replies/kinds.js';
 
@@ -27,6 +28,11 @@ export interface LateReplyOptions {
   sendLateReply?: SendLateReply;
   /** Milliseconds from arrival until `ctx.wechat.signal` aborts (default 14 500). */
   finalDeadline?: number;
+  /**
+   * Told of every turn, with a promise that settles when it is over (its late reply delivered):
+   * a `PendingTurns`'s `track`, so a shutdown can wait for them (`robot.close()` does).
+   */
+  trackTurn?: TrackTurn;
   logger?: Logger;
 }
 

@@ -7,6 +7,7 @@ import type { EncryptMode } from '../src/core/security/encrypt-mode.js';
 import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
 import type { SessionData, SessionStorage } from '../src/core/session/storage.js';
+import type { TrackTurn } from '../src/core/turn/pending-turns.js';
 import { body } from './body.js';
 import type { Stage } from './context.js';
 import { decrypt } from './decrypt.js';
@@ -90,6 +91,8 @@ export interface PipelineConfig {
   sendLateReply?: SendLateReply;
   /** Milliseconds from arrival until `ctx.wechat.signal` aborts (default 14 500). */
   finalDeadline?: number;
+  /** Told of every turn until it is over: a `PendingTurns`'s `track`, for a graceful shutdown. */
+  trackTurn?: TrackTurn;
   logger?: Logger;
 }
 

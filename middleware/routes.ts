@@ -26,7 +26,7 @@ export type Handler<M = AnyMessage, S extends object = SessionData> = (
 
 /**
  * A `filter` rule: a string matches text equal to it; a RegExp matches as `RegExp#exec`, that is
- * anywhere in the text (the seed's `re.match` only matches at the start). For the seed's
+ * anywhere in the text (WeRoBot's `re.match` only matches at the start). For WeRoBot's
  * behaviour add the sticky flag, `/…/y` (matched at index 0 only), or anchor with `^`.
  */
 export type FilterRule = string | RegExp;
@@ -88,7 +88,7 @@ export class Router<S extends object = SessionData> {
   }
 
   /**
-   * Adds a handler the seed's way: `type` is a message type or `'all'` (the default).
+   * Adds a handler WeRoBot's way: `type` is a message type or `'all'` (the default).
    * @throws {TypeError} for an unknown type or a handler that is not a function.
    */
   addHandler(handler: Handler<AnyMessage, S>, type: MessageType | 'all' = 'all'): this {
@@ -112,8 +112,8 @@ export class Router<S extends object = SessionData> {
    * A text handler that runs only when the text matches one of the rules: a string matches when
    * equal, a RegExp when `exec` finds it (its match is then in `ctx.wechat.match`).
    *
-   * Unlike the seed's `re.match`, a RegExp matches anywhere in the text: `/bb/` matches `'abb'`.
-   * To match only at the start, as the seed does, give it the sticky flag (`/bb/y`: index 0
+   * Unlike WeRoBot's `re.match`, a RegExp matches anywhere in the text: `/bb/` matches `'abb'`.
+   * To match only at the start, as WeRoBot does, give it the sticky flag (`/bb/y`: index 0
    * only, whatever the pattern, even `/a|b/y`) or anchor it (`/^bb/`; mind that `^` with the `m`
    * flag also matches after each newline). The `g` flag is ignored: no state between messages.
    *
@@ -131,8 +131,8 @@ export class Router<S extends object = SessionData> {
   }
 
   /**
-   * The seed's `add_filter(func, rules)`; rules as in {@link Router.filter} (a RegExp matches
-   * anywhere unless sticky `/…/y` or anchored `/^…/`; the seed's `re.match` anchors at the start).
+   * WeRoBot's `add_filter(func, rules)`; rules as in {@link Router.filter} (a RegExp matches
+   * anywhere unless sticky `/…/y` or anchored `/^…/`; WeRoBot's `re.match` anchors at the start).
    * @throws {TypeError} for an empty or invalid rule list.
    */
   addFilter(handler: Handler<TextMessage, S>, rules: readonly FilterRule[]): this {

@@ -37,8 +37,13 @@ export interface TurnOptions extends LateReplyOptions {
 export function turn(options: TurnOptions = {}): Stage {
   const replyTimeout = options.replyTimeout ?? DEFAULT_REPLY_TIMEOUT;
   const push = latePusher(options);
+  const track = options.trackTurn ?? (() => {});
 
-  return async (ctx, next) => {
+  /**
+   * Answers within the deadline; resolves with the late delivery still to come, if any (in an
+   * object: a promise returned as it is would be waited for, and the answer with it).
+   */
+  const run = async (ctx: HttpContext, next: () => Promise<void>) => {
     const state = stateOf(ctx, options.logger);
     const { clock } = state;
     const logger = options.logger ?? state.logger;
@@ -49,9 +54,8 @@ export function turn(options: TurnOptions = {}): Stage {
       await inner; // rethrows what a later stage threw, for errorBoundary()
       if (ctx.body === undefined || ctx.body === null) answer(ctx, settleAnswer(state));
       // WeChat hung up before the answer was ready (no replyTimeout, or a slow stage).
-      if (clientGone(ctx)) void deliverLate(state, push, logger);
       logDone(state, logger);
-      return;
+      return { late: clientGone(ctx) ? deliverLate(state, push, logger) : undefined };
     }
 
     clock.late = true;
@@ -62,7 +66,7 @@ export function turn(options: TurnOptions = {}): Stage {
       );
     }
     answer(ctx, 'success');
-    void inner.then(
+    const late = inner.then(
       async () => {
         await deliverLate(state, push, logger);
         logDone(state, logger);
@@ -73,6 +77,21 @@ export function turn(options: TurnOptions = {}): Stage {
           'zgrobot: error after answering',
         ),
     );
+    return { late };
+  };
+
+  return (ctx, next) => {
+    const answered = run(ctx, next);
+    // The whole turn, its late delivery included, even when the client hung up mid-way. What
+    // the turn threw is errorBoundary()'s, through the promise returned below.
+    track(
+      answered.then(
+        ({ late }) => late,
+        () => undefined,
+      ),
+      turnOf(stateOf(ctx)),
+    );
+    return answered.then(() => {});
   };
 }
 
@@ -97,6 +116,13 @@ async function deliverLate(
   if (!reply || reply.type === 'success') return;
   if (state.lateGate && !(await state.lateGate())) return;
   await push(reply, message, logger);
+}
+
+/** Names a turn for a shutdown's log, should it give up on it. */
+function turnOf({ message }: PipelineState): string {
+  return message
+    ? `the late reply to a ${message.type} message from ${message.source}`
+    : 'the late reply to a message';
 }
 
 /** Whether a turn stage answers this request, so `router()` need not run one of its own. */

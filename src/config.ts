@@ -4,19 +4,22 @@ import { pathToFileURL } from 'node:url';
 import type { LateReplyMode } from '../middleware/late-reply.js';
 import { MessageCrypt } from './core/crypto/message-crypt.js';
 import type { DedupeStore } from './core/dedupe/store.js';
+import { InvalidEncodingAESKeyError } from './core/errors.js';
 import { type EncryptMode, isEncryptMode } from './core/security/encrypt-mode.js';
 import type { NonceStore } from './core/security/nonce-store.js';
 import type { SessionStorage } from './core/session/storage.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 
 /**
- * The settings of a robot. Every field has the seed's default; the {@link ServerLimits} (slow
- * clients, connections) apply to `run()`'s server.
+ * The settings of a robot. Every field has a default (WeRoBot's, where WeRoBot has the setting)
+ * and an environment variable `ZGROBOT_<NAME>` (`replyTimeout`: `ZGROBOT_REPLY_TIMEOUT`); the
+ * {@link ServerLimits} (slow clients, connections) apply to `run()`'s server. All of them are
+ * listed, with their variables, in `docs/configuration.md`.
  */
 export interface ConfigValues extends ServerLimits {
   /** The token set in the WeChat admin console. Default `undefined` (must be set). */
   token: string | undefined;
-  /** The seed's `SERVER`; kept for compatibility, Node has one HTTP server. Default `'auto'`. */
+  /** WeRoBot's `SERVER`; kept for compatibility, Node has one HTTP server. Default `'auto'`. */
   server: string;
   /** Address `run()` listens on. Default `'127.0.0.1'`. */
   host: string;
@@ -24,7 +27,7 @@ export interface ConfigValues extends ServerLimits {
   port: number;
   /**
    * Where sessions live: a storage; `false` turns sessions off; `undefined` (the default) means
-   * the seed's default, a {@link SQLiteStorage} in `zgrobot_session.sqlite3`.
+   * a {@link SQLiteStorage} in `zgrobot_session.sqlite3`, as in WeRoBot.
    */
   sessionStorage: SessionStorage | false | undefined;
   /** AppID, for the API client and for safe mode. */
@@ -72,9 +75,23 @@ export interface ConfigValues extends ServerLimits {
   lateReply: LateReplyMode | undefined;
   /** Milliseconds from a message's arrival until `ctx.wechat.signal` aborts (default 14 500). */
   finalDeadline: number;
+  /**
+   * Milliseconds `robot.close()` (and so `run()`'s shutdown on SIGTERM/SIGINT) waits for requests
+   * in flight and for late replies still being made or sent before it gives up on them, logging
+   * each (default 15 000: a message that has just arrived gets its `finalDeadline`).
+   */
+  shutdownTimeout: number;
+  /**
+   * How many reverse proxies (nginx, a load balancer) stand in front of the robot, each adding
+   * the address it got the request from to `X-Forwarded-For`. `0` (the default) ignores the header:
+   * `ctx.ip` is the socket's address. Behind one nginx, `1`: `ctx.ip` is then the address nginx
+   * saw, and whatever a client wrote into the header itself is ignored. Also reads
+   * `X-Forwarded-Proto` and `X-Forwarded-Host` (Koa's `app.proxy`).
+   */
+  proxy: number;
 }
 
-/** The seed's key for each setting (`config['HOST']`) and ours. */
+/** The upper-case key of each setting (`config['HOST']`, WeRoBot's way) and ours. */
 const SEED_KEYS = {
   TOKEN: 'token',
   SERVER: 'server',
@@ -98,20 +115,22 @@ const SEED_KEYS = {
   DEDUPE: 'dedupe',
   LATE_REPLY: 'lateReply',
   FINAL_DEADLINE: 'finalDeadline',
+  SHUTDOWN_TIMEOUT: 'shutdownTimeout',
+  PROXY: 'proxy',
 } as const satisfies Record<string, keyof ConfigValues>;
 type SeedKey = keyof typeof SEED_KEYS;
 const KEYS = new Set<string>(Object.values(SEED_KEYS));
 
 /**
- * The seed's upper-case names as aliases of ours: `config.HOST` is `config.host`, typed alike.
+ * WeRoBot's upper-case names as aliases of ours: `config.HOST` is `config.host`, typed alike.
  * Writing one validates the value as {@link Config.fromObject} does.
  */
-export type SeedConfigValues = { [K in SeedKey]: ConfigValues[(typeof SEED_KEYS)[K]] };
+export type UpperCaseConfigValues = { [K in SeedKey]: ConfigValues[(typeof SEED_KEYS)[K]] };
 
 const seedKeyOf = (name: string): keyof ConfigValues | undefined =>
   Object.hasOwn(SEED_KEYS, name) ? SEED_KEYS[name as SeedKey] : undefined;
 
-/** The defaults of the seed's §11.1, plus ours. */
+/** The defaults: WeRoBot's for the settings it has, plus ours. */
 export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
   token: undefined,
   server: 'auto',
@@ -131,14 +150,22 @@ export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
   dedupe: undefined,
   lateReply: undefined,
   finalDeadline: 14_500,
+  shutdownTimeout: 15_000,
+  proxy: 0,
 });
 
-/** What `fromObject` accepts: our names or the seed's upper-case ones. */
+/** The environment variable of a setting: `ZGROBOT_REPLY_TIMEOUT` for `replyTimeout`. */
+export function envVariableOf(key: keyof ConfigValues): string {
+  const name = Object.entries(SEED_KEYS).find(([, ours]) => ours === key)?.[0];
+  return `ZGROBOT_${name}`;
+}
+
+/** What `fromObject` accepts: our names or the upper-case ones (`HOST`, `APP_ID`). */
 export type ConfigInput = Partial<ConfigValues> & Record<string, unknown>;
 
 /**
- * A robot's configuration: the seed's `Config`, with our names (`host`, `appId`, …) as typed
- * properties. The seed's names (`HOST`, `APP_ID`, …) are aliases of them, read and written
+ * A robot's configuration: WeRoBot's `Config`, with our names (`host`, `appId`, …) as typed
+ * properties. WeRoBot's names (`HOST`, `APP_ID`, …) are aliases of them, read and written
  * directly (`config['HOST'] = '0.0.0.0'`, validated like {@link Config.fromObject}) and accepted
  * by `fromObject`. A `new Config()` is not extensible: assigning a misspelt name (`config.HOTS`)
  * throws a `TypeError` instead of vanishing.
@@ -149,10 +176,10 @@ export type ConfigInput = Partial<ConfigValues> & Record<string, unknown>;
  * const robot = new ZgRoBot({ config, token: 'token from init' });
  * robot.config.token; // 'token from config!': a passed config wins
  * robot.config.update({ host: '0.0.0.0', port: 80 });
- * robot.config['PORT'] = 80; // the seed's way; same as robot.config.port = 80
+ * robot.config['PORT'] = 80; // WeRoBot's way; same as robot.config.port = 80
  * ```
  */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the seed-key accessors are defined on the prototype in the static block below.
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the upper-case accessors are defined on the prototype in the static block below.
 export class Config implements ConfigValues {
   token: string | undefined = DEFAULT_CONFIG.token;
   server: string = DEFAULT_CONFIG.server;
@@ -175,6 +202,8 @@ export class Config implements ConfigValues {
   dedupe: false | { store?: DedupeStore; window?: number } | undefined = DEFAULT_CONFIG.dedupe;
   lateReply: LateReplyMode | undefined = DEFAULT_CONFIG.lateReply;
   finalDeadline: number = DEFAULT_CONFIG.finalDeadline;
+  shutdownTimeout: number = DEFAULT_CONFIG.shutdownTimeout;
+  proxy: number = DEFAULT_CONFIG.proxy;
   #encodingAESKey: string | undefined;
 
   // One accessor per seed key on the prototype: no per-read cost (a Proxy would have one), and
@@ -211,14 +240,14 @@ export class Config implements ConfigValues {
     this.#encodingAESKey = value || undefined;
   }
 
-  /** Sets several values at once (the seed's `config.update(...)`). */
+  /** Sets several values at once (WeRoBot's `config.update(...)`). */
   update(values: Partial<ConfigValues>): this {
     return this.fromObject(values);
   }
 
   /**
-   * Reads settings from an object, by our names or the seed's upper-case ones; other keys are
-   * ignored, as the seed's `from_object` ignores lower-case attributes.
+   * Reads settings from an object, by our names or the upper-case ones; other keys are
+   * ignored, as WeRoBot's `from_object` ignores lower-case attributes.
    */
   fromObject(values: ConfigInput | object): this {
     for (const [name, value] of Object.entries(values)) {
@@ -230,7 +259,7 @@ export class Config implements ConfigValues {
 
   /**
    * Reads settings from a file: JSON, or a JS/TS module whose default export (or whose named
-   * exports) are the settings. The seed's `from_pyfile`.
+   * exports) are the settings. WeRoBot's `from_pyfile`.
    */
   async fromFile(filename: string): Promise<this> {
     const path = resolve(filename);
@@ -242,25 +271,36 @@ export class Config implements ConfigValues {
   }
 
   /**
-   * A config from the environment: `ZGROBOT_TOKEN`, `ZGROBOT_APP_ID`, `ZGROBOT_APP_SECRET`,
-   * `ZGROBOT_ENCODING_AES_KEY`, `ZGROBOT_ENCRYPT_MODE`, `ZGROBOT_TIMESTAMP_WINDOW` (`0` or
-   * `false`: off), `ZGROBOT_HOST`, `ZGROBOT_PORT`, `ZGROBOT_REPLY_TIMEOUT`,
-   * `ZGROBOT_BODY_LIMIT`, `ZGROBOT_BODY_TIMEOUT`, `ZGROBOT_HEADERS_TIMEOUT`, `ZGROBOT_REQUEST_TIMEOUT`,
-   * `ZGROBOT_KEEP_ALIVE_TIMEOUT`, `ZGROBOT_CONNECTIONS_CHECKING_INTERVAL`, `ZGROBOT_MAX_CONNECTIONS`,
-   * `ZGROBOT_LATE_REPLY`, `ZGROBOT_FINAL_DEADLINE`,
-   * `ZGROBOT_SESSION_STORAGE=false` to turn sessions off, `ZGROBOT_DEDUPE=false` to turn dedup off
-   * and `ZGROBOT_NONCE_STORE=false` to turn the replay check off.
+   * A config from the environment: each setting from its `ZGROBOT_<NAME>` variable
+   * (`ZGROBOT_TOKEN`, `ZGROBOT_REPLY_TIMEOUT`, …; the table is in `docs/configuration.md`).
+   * Empty variables are skipped. The settings that take an object in code (`sessionStorage`,
+   * `dedupe`, `nonceStore`) read `false` (off) or `true` (the default).
+   *
+   * @throws {TypeError} for a value the setting cannot take, naming the variable:
+   * `ZGROBOT_REPLY_TIMEOUT must be a non-negative number, got soon`.
+   * @throws {InvalidEncodingAESKeyError} for a malformed `ZGROBOT_ENCODING_AES_KEY`.
    */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     const config = new Config();
     for (const [seedName, key] of Object.entries(SEED_KEYS) as [SeedKey, keyof ConfigValues][]) {
-      const value = env[`ZGROBOT_${seedName}`];
+      const variable = `ZGROBOT_${seedName}`;
+      const value = env[variable];
       if (value === undefined || value === '') continue;
       if (key === 'sessionStorage' || key === 'dedupe' || key === 'nonceStore') {
-        if (value === 'false') config[key] = false;
+        if (value !== 'false' && value !== 'true') {
+          throw new TypeError(
+            `${variable} must be 'false' (off) or 'true' (the default; other stores are set in code), got ${value}`,
+          );
+        }
+        config[key] = value === 'false' ? false : undefined;
         continue;
       }
-      config.#set(key, value);
+      try {
+        config.#set(key, value, variable);
+      } catch (error) {
+        if (!(error instanceof InvalidEncodingAESKeyError)) throw error;
+        throw new InvalidEncodingAESKeyError(`${variable}: ${error.message}`);
+      }
     }
     return config;
   }
@@ -291,10 +331,13 @@ export class Config implements ConfigValues {
       dedupe: this.dedupe === false ? false : (this.dedupe?.store?.constructor.name ?? 'memory'),
       lateReply: this.lateReply,
       finalDeadline: this.finalDeadline,
+      shutdownTimeout: this.shutdownTimeout,
+      proxy: this.proxy,
     };
   }
 
-  #set(key: keyof ConfigValues, value: unknown): void {
+  /** Sets `key` from a value of any source; errors call the setting `name` (a variable's name). */
+  #set(key: keyof ConfigValues, value: unknown, name = `config ${key}`): void {
     switch (key) {
       case 'port':
       case 'replyTimeout':
@@ -305,22 +348,40 @@ export class Config implements ConfigValues {
       case 'requestTimeout':
       case 'keepAliveTimeout':
       case 'connectionsCheckingInterval':
-      case 'maxConnections': {
+      case 'maxConnections':
+      case 'shutdownTimeout': {
         const number = Number(value);
-        if (!Number.isFinite(number) || number < 0)
-          throw new TypeError(`config ${key} must be a non-negative number, got ${String(value)}`);
+        const blank = typeof value === 'string' && value.trim() === '';
+        if (blank || !Number.isFinite(number) || number < 0)
+          throw new TypeError(`${name} must be a non-negative number, got ${String(value)}`);
+        if (key === 'port' && !(Number.isInteger(number) && number <= 65_535))
+          throw new TypeError(`${name} must be a port number (0 to 65535), got ${String(value)}`);
         this[key] = number;
+        return;
+      }
+      case 'proxy': {
+        const hops =
+          value === true || value === 'true'
+            ? 1
+            : value === false || value === 'false'
+              ? 0
+              : Number(value);
+        if (value === null || value === '' || !Number.isInteger(hops) || hops < 0)
+          throw new TypeError(
+            `${name} must be the number of proxies in front of the robot (0, 1, …), got ${String(value)}`,
+          );
+        this.proxy = hops;
         return;
       }
       case 'sessionStorage':
         if (value !== false && value !== null && !isStorage(value)) {
-          throw new TypeError('config sessionStorage must be a SessionStorage or false');
+          throw new TypeError(`${name} must be a SessionStorage or false`);
         }
         this.sessionStorage = value === null ? undefined : (value as SessionStorage | false);
         return;
       case 'dedupe':
         if (value !== false && value !== null && typeof value !== 'object') {
-          throw new TypeError('config dedupe must be false or { store, window }');
+          throw new TypeError(`${name} must be false or { store, window }`);
         }
         this.dedupe = value === null ? undefined : (value as ConfigValues['dedupe']);
         return;
@@ -331,31 +392,27 @@ export class Config implements ConfigValues {
         }
         const seconds = Number(value);
         if (value === null || value === '' || !Number.isFinite(seconds) || seconds < 0)
-          throw new TypeError(
-            `config timestampWindow must be seconds (≥ 0) or false, got ${String(value)}`,
-          );
+          throw new TypeError(`${name} must be seconds (≥ 0) or false, got ${String(value)}`);
         this.timestampWindow = seconds;
         return;
       }
       case 'encryptMode':
         if (value !== null && !isEncryptMode(value)) {
           throw new TypeError(
-            `config encryptMode must be 'plain', 'compatible' or 'safe', got ${String(value)}`,
+            `${name} must be 'plain', 'compatible' or 'safe', got ${String(value)}`,
           );
         }
         this.encryptMode = value === null ? undefined : value;
         return;
       case 'nonceStore':
         if (value !== false && value !== null && !isNonceStore(value)) {
-          throw new TypeError('config nonceStore must be a NonceStore (with remember()) or false');
+          throw new TypeError(`${name} must be a NonceStore (with remember()) or false`);
         }
         this.nonceStore = value === null ? undefined : (value as NonceStore | false);
         return;
       case 'lateReply':
         if (value !== null && value !== 'customer-service' && value !== 'drop') {
-          throw new TypeError(
-            `config lateReply must be 'customer-service' or 'drop', got ${String(value)}`,
-          );
+          throw new TypeError(`${name} must be 'customer-service' or 'drop', got ${String(value)}`);
         }
         this.lateReply = value === null ? undefined : value;
         return;
@@ -372,8 +429,8 @@ export class Config implements ConfigValues {
   }
 }
 
-// The seed's names, typed as ours (`config.PORT: number`); defined in Config's static block.
-export interface Config extends SeedConfigValues {}
+// The upper-case names, typed as ours (`config.PORT: number`); defined in Config's static block.
+export interface Config extends UpperCaseConfigValues {}
 
 function isStorage(value: unknown): value is SessionStorage {
   const candidate = value as Partial<SessionStorage> | null;

@@ -12,6 +12,11 @@ import { WechatError } from './core/errors.js';
 export interface FetchRequestInfo {
   /** The client's address, for `ctx.ip` and the logs (default `''`: unknown). */
   remoteAddress?: string;
+  /**
+   * Keeps the runtime alive for work that goes on after the `Response` (a handler past the reply
+   * deadline or after `defer()`, its late reply): Cloudflare Workers' `ctx.waitUntil`, bound.
+   */
+  waitUntil?: (work: Promise<unknown>) => void;
 }
 
 /** Statuses whose response must have no body (the `Response` constructor refuses one). */

@@ -19,9 +19,11 @@ import { parseXml } from './core/messages/xml.js';
 import { resolveEncryptMode } from './core/security/encrypt-mode.js';
 import { SQLiteStorage } from './core/session/sqlite.js';
 import type { SessionData, SessionStorage } from './core/session/storage.js';
+import { PendingTurns } from './core/turn/pending-turns.js';
 import { type FetchRequestInfo, handleFetch } from './fetch.js';
 import { createLimitedServer } from './server.js';
 import type { ServerLimits } from './server-limits.js';
+import { exitOnSignals, type StopServer, stoppable } from './shutdown.js';
 import { buildMessageRequest } from './wechat-request.js';
 
 /** The session of a {@link ZgRoBot}: its shape and how a user's is found. */
@@ -53,7 +55,7 @@ export interface SignedBody {
 /** Options of {@link ZgRoBot}: any setting of {@link ConfigValues}, or a whole `config`. */
 export interface ZgRoBotOptions<S extends object = SessionData> extends Partial<ConfigValues> {
   /**
-   * A prepared config. When given, it wins: every other setting is ignored (as in the seed);
+   * A prepared config. When given, it wins: every other setting is ignored (as in WeRoBot);
    * `logger` and `session` still apply.
    */
   config?: Config;
@@ -79,16 +81,22 @@ export interface ZgRoBotOptions<S extends object = SessionData> extends Partial<
 export interface RunOptions extends Partial<ServerLimits> {
   host?: string;
   port?: number;
+  /**
+   * The signals on which the robot shuts down gracefully and the process exits (see
+   * {@link ZgRoBot.close}): default `['SIGTERM', 'SIGINT']`. `false` installs no handler: the
+   * process then handles its signals itself (and should call `robot.close()` before it exits).
+   */
+  shutdownSignals?: readonly NodeJS.Signals[] | false;
 }
 
 type BuiltPipeline = { key: readonly unknown[]; middleware: Stage };
 
 /**
- * The robot: the seed's API on top of the pipeline. Register handlers with one method per kind
+ * The robot: WeRoBot's API on top of the pipeline. Register handlers with one method per kind
  * (`text`, `subscribe`, `click`, …), `filter`, `keyClick`, `addHandler`; then `run()` it, or
  * mount `callback()` / `middleware()` in your own server.
  *
- * Settings come from, weakest first: the seed's defaults, `ZGROBOT_*` environment variables,
+ * Settings come from, weakest first: the defaults, `ZGROBOT_*` environment variables,
  * the constructor's options; a `config` passed to the constructor is used as it is.
  *
  * @example
@@ -114,6 +122,11 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   readonly #session: RobotSessionOptions<S>;
   /** `robot.use()` middleware, in order; replaced (not changed) so a built pipeline keeps its own. */
   #middleware: readonly RobotMiddleware<S>[] = [];
+  /** The turns going on (late ones included), for `close()` to wait for. */
+  readonly #turns = new PendingTurns();
+  /** How to stop the servers `run()` started. */
+  #servers: StopServer[] = [];
+  #removeSignalHandlers: (() => void) | undefined;
 
   constructor(options: ZgRoBotOptions<S> = {}) {
     super();
@@ -148,7 +161,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   }
 
   /**
-   * Reads a message from a request body, decrypting it when it is encrypted (the seed's
+   * Reads a message from a request body, decrypting it when it is encrypted (WeRoBot's
    * `parse_message(body, timestamp, nonce, msg_signature)`), for driving the bot without HTTP:
    * a queue, a serverless function. An encrypted body needs the request's `timestamp`, `nonce`
    * and `msg_signature`; in safe mode a plaintext body is refused.
@@ -182,7 +195,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
 
   /**
    * Runs the robot on `message` as if WeChat had just sent it, and returns the answer's text:
-   * reply XML, encrypted when the robot has an EncodingAESKey (the seed's
+   * reply XML, encrypted when the robot has an EncodingAESKey (WeRoBot's
    * `get_encrypted_reply`), or `success`. The whole pipeline runs, in memory: dedup (the same
    * message twice gets the first answer again), your middleware, the session, the handlers.
    *
@@ -214,13 +227,13 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     return text;
   }
 
-  /** The seed's `token`: the configured token. */
+  /** WeRoBot's `token`: the configured token. */
   get token(): string | undefined {
     return this.config.token;
   }
 
   /**
-   * Sets the page shown when a request fails the signature check (the seed's `error_page`).
+   * Sets the page shown when a request fails the signature check (WeRoBot's `error_page`).
    * `url` comes HTML-escaped already, so it can go into the page as it is.
    *
    * @example
@@ -236,7 +249,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
 
   /**
    * The WeChat API client for this account, made from `config.appId` and `config.appSecret`
-   * (the seed's `robot.client`). Made on first use, and again if those settings change.
+   * (WeRoBot's `robot.client`). Made on first use, and again if those settings change.
    *
    * @throws {PipelineError} when AppID or AppSecret is not configured.
    * @example
@@ -262,15 +275,17 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     return client;
   }
 
-  /** The seed's `check_signature(timestamp, nonce, signature)`. */
+  /** WeRoBot's `check_signature(timestamp, nonce, signature)`. */
   checkSignature(timestamp: string, nonce: string, signature: string): boolean {
     return checkSignature({ token: this.config.token ?? '', timestamp, nonce, signature });
   }
 
   /**
-   * The robot as one Koa middleware, to mount in an app of your own. Reads the config on each
-   * request, so settings changed after this call still apply.
+   * The robot as one Koa middleware, to mount in an app of your own. The configuration is
+   * checked here, so a missing token or a bad key fails at once, not on the first request; the
+   * config is read again on each request, so settings changed after this call still apply.
    *
+   * @throws {PipelineError} when the token is not set, or the settings do not fit together.
    * @example
    * ```ts
    * const app = new Koa();
@@ -278,6 +293,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    * ```
    */
   middleware(): Stage {
+    this.#pipeline();
     return (ctx, next) => this.#pipeline()(ctx, next);
   }
 
@@ -287,22 +303,43 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    * It runs the same stages on the standard `Request`, without Koa or Node's `http`. A bare
    * `Request` does not carry the client's address: pass it as `{ remoteAddress }` for `ctx.ip`.
    */
-  readonly fetch = (request: Request, info?: FetchRequestInfo): Promise<Response> =>
-    handleFetch(this.middleware(), request, info);
+  readonly fetch = async (request: Request, info?: FetchRequestInfo): Promise<Response> => {
+    const response = await handleFetch(this.middleware(), request, info);
+    // Turns still going on (late replies) are given to the runtime to wait for, bounded by the
+    // final deadline after which no reply can reach the user anyway.
+    if (info?.waitUntil && this.#turns.size > 0) {
+      info.waitUntil(this.#turns.settle(this.config.finalDeadline));
+    }
+    return response;
+  };
 
-  /** A Koa application serving the robot at every path (Koa is loaded on first use). */
-  async koa(): Promise<Koa> {
-    const { default: KoaApplication } = await import('koa');
-    const app = new KoaApplication();
-    app.use(this.middleware());
-    // The pipeline answers every error itself; this only catches what escapes a broken socket.
-    app.on('error', (error: unknown) => this.logger.error({ err: error }, 'zgrobot: server error'));
-    return app;
+  /**
+   * A Koa application serving the robot at every path (Koa is loaded on first use); it trusts
+   * `X-Forwarded-For` as far as `config.proxy` says. Checks the configuration at once (throws
+   * before the promise), as {@link ZgRoBot.middleware} does.
+   */
+  koa(): Promise<Koa> {
+    const middleware = this.middleware();
+    return import('koa').then(({ default: KoaApplication }) => {
+      const app = new KoaApplication();
+      // Koa reads these on each request: `config.proxy` changed later still applies.
+      Object.defineProperties(app, {
+        proxy: { get: () => this.config.proxy > 0 },
+        maxIpsCount: { get: () => this.config.proxy },
+      });
+      app.use(middleware);
+      // The pipeline answers every error itself; this only catches what escapes a broken socket.
+      app.on('error', (error: unknown) =>
+        this.logger.error({ err: error }, 'zgrobot: server error'),
+      );
+      return app;
+    });
   }
 
   /**
-   * A Node `(req, res)` handler (the seed's `wsgi`): mount it in `http.createServer`. It runs on
-   * a Koa application, loaded in the background from this call: a request that comes first waits.
+   * A Node `(req, res)` handler (WeRoBot's `wsgi`): mount it in `http.createServer`. Checks the
+   * configuration at once, as {@link ZgRoBot.middleware} does. It runs on a Koa application,
+   * loaded in the background from this call: a request that comes first waits.
    */
   callback(): (req: IncomingMessage, res: ServerResponse) => void {
     let loaded: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -331,6 +368,11 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    * server closes clients that are slow to send their request (`headersTimeout`,
    * `requestTimeout`, checked every `connectionsCheckingInterval` ms) and caps connections
    * (`maxConnections`); see {@link ServerLimits} for the defaults.
+   *
+   * On SIGTERM or SIGINT (`shutdownSignals`) the robot shuts down gracefully with
+   * {@link ZgRoBot.close} and the process exits: `0` when nothing was lost, `1` when the
+   * `shutdownTimeout` cut a request or a late reply short (each is logged). A second signal exits
+   * at once.
    */
   async run(options: RunOptions = {}): Promise<Server> {
     this.#pipeline();
@@ -345,6 +387,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
         options.connectionsCheckingInterval ?? c.connectionsCheckingInterval,
       maxConnections: options.maxConnections ?? c.maxConnections,
     });
+    const stop = stoppable(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -352,6 +395,20 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
         resolve();
       });
     });
+    this.#servers.push(stop);
+    const signals = options.shutdownSignals ?? ['SIGTERM', 'SIGINT'];
+    if (signals !== false && signals.length > 0) {
+      this.#removeSignalHandlers ??= exitOnSignals(
+        signals,
+        (signal) => {
+          this.logger.info(
+            `zgrobot: ${signal}: shutting down (waiting up to ${this.config.shutdownTimeout} ms for requests and late replies)`,
+          );
+          return this.#shutdown();
+        },
+        this.logger,
+      );
+    }
     const address = server.address();
     const shown =
       typeof address === 'object' && address
@@ -361,13 +418,47 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     return server;
   }
 
-  /** Closes what the robot opened itself: the default SQLite file and the API client. */
+  /**
+   * Shuts the robot down gracefully, waiting at most `config.shutdownTimeout` ms in all: the
+   * servers `run()` started stop taking connections and answer the requests in flight; turns that
+   * go on after their answer (past `replyTimeout`, or `defer()`) finish and their late replies are
+   * delivered; then what the robot opened itself closes (the default SQLite file, the API client).
+   * What the timeout cuts short is logged, one line each. Your own storages and clients are
+   * yours to close after it.
+   */
   async close(): Promise<void> {
+    await this.#shutdown();
+  }
+
+  /** {@link ZgRoBot.close}; resolves with how many requests and late replies it gave up on. */
+  async #shutdown(): Promise<number> {
+    this.#removeSignalHandlers?.();
+    this.#removeSignalHandlers = undefined;
+    const timeout = this.config.shutdownTimeout;
+    const until = Date.now() + timeout;
+    const servers = this.#servers;
+    this.#servers = [];
+    const cut = (await Promise.all(servers.map((stop) => stop(timeout)))).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    if (cut > 0) {
+      this.logger.warn(
+        `zgrobot: shutting down: cut off ${cut} request(s) unanswered after ${timeout} ms`,
+      );
+    }
+    const abandoned = await this.#turns.settle(Math.max(0, until - Date.now()));
+    for (const what of abandoned) {
+      this.logger.warn(
+        `zgrobot: shutting down: gave up on ${what} (still running after ${timeout} ms)`,
+      );
+    }
     await this.#client?.client.close();
     this.#client = undefined;
     await this.#defaultStorage?.close?.();
     this.#defaultStorage = undefined;
     this.#built = undefined;
+    return cut + abandoned.length;
   }
 
   /** The crypt of safe mode, when the config has a key. */
@@ -418,7 +509,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     if (built?.key.every((value, i) => value === key[i])) return built.middleware;
     if (!c.token)
       throw new PipelineError(
-        'ZgRoBot: config.token is not set (the token from the WeChat admin console)',
+        'ZgRoBot: no token: set ZGROBOT_TOKEN or pass { token } (the token from the WeChat admin console)',
       );
     const middleware = pipeline({
       token: c.token,
@@ -435,6 +526,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       lateReply: c.lateReply,
       client,
       finalDeadline: c.finalDeadline,
+      trackTurn: this.#turns.track,
       errorPage: this.#errorPage,
       // The handlers were typed against S at registration; the pipeline stores any session.
       routes: this as unknown as Router,

@@ -277,10 +277,13 @@ describe('Config.fromEnv', () => {
     expect(() => new Config({ MAX_CONNECTIONS: -1 })).toThrow(TypeError);
   });
 
-  it('empty variables and other values of SESSION_STORAGE are ignored', () => {
-    const config = Config.fromEnv({ ZGROBOT_TOKEN: '', ZGROBOT_SESSION_STORAGE: 'sqlite' });
+  it('empty variables are skipped; SESSION_STORAGE reads true (the default) or false', () => {
+    const config = Config.fromEnv({ ZGROBOT_TOKEN: '', ZGROBOT_SESSION_STORAGE: 'true' });
     expect(config.token).toBeUndefined();
     expect(config.sessionStorage).toBeUndefined();
+    expect(() => Config.fromEnv({ ZGROBOT_SESSION_STORAGE: 'sqlite' })).toThrow(
+      "ZGROBOT_SESSION_STORAGE must be 'false' (off) or 'true' (the default; other stores are set in code), got sqlite",
+    );
   });
 
   it('a bad key in the environment throws at once', () => {

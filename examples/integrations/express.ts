@@ -1,4 +1,4 @@
-// Express 5. Run: ZGROBOT_TOKEN=tokenhere npx tsx examples/integrations/express.ts
+// Express 5. Run: npx tsx examples/integrations/express.ts
 import { pathToFileURL } from 'node:url';
 import express from 'express';
 import { expressHandler } from '../../src/contrib/express.js';
@@ -12,5 +12,5 @@ app.get('/health', (_req, res) => {
 app.all('/wechat', expressHandler(robot));
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  app.listen(Number(process.env.PORT ?? 8080), '127.0.0.1');
+  app.listen(robot.config.port, robot.config.host);
 }

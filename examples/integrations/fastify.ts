@@ -1,4 +1,4 @@
-// Fastify 5. Run: ZGROBOT_TOKEN=tokenhere npx tsx examples/integrations/fastify.ts
+// Fastify 5. Run: npx tsx examples/integrations/fastify.ts
 import { pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
 import { zgrobotFastify } from '../../src/contrib/fastify.js';
@@ -10,5 +10,5 @@ app.get('/health', async () => 'ok');
 app.register(zgrobotFastify, { robot, prefix: '/wechat' });
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await app.listen({ port: Number(process.env.PORT ?? 8080), host: '127.0.0.1' });
+  await app.listen({ port: robot.config.port, host: robot.config.host });
 }

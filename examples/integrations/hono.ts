@@ -1,4 +1,4 @@
-// Hono on Node. Run: ZGROBOT_TOKEN=tokenhere npx tsx examples/integrations/hono.ts
+// Hono on Node. Run: npx tsx examples/integrations/hono.ts
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -12,5 +12,5 @@ app.get('/health', (c) => c.text('ok'));
 app.all('/wechat', (c) => handle(c.req.raw));
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 8080), hostname: '127.0.0.1' });
+  serve({ fetch: app.fetch, port: robot.config.port, hostname: robot.config.host });
 }

@@ -1,4 +1,4 @@
-// Koa with @koa/router. Run: ZGROBOT_TOKEN=tokenhere npx tsx examples/integrations/koa.ts
+// Koa with @koa/router. Run: npx tsx examples/integrations/koa.ts
 import { pathToFileURL } from 'node:url';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -15,5 +15,5 @@ export const app = new Koa();
 app.use(router.routes()).use(router.allowedMethods());
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  app.listen(Number(process.env.PORT ?? 8080), '127.0.0.1');
+  app.listen(robot.config.port, robot.config.host);
 }

@@ -1,4 +1,4 @@
-// Plain node:http. Run: ZGROBOT_TOKEN=tokenhere npx tsx examples/integrations/node-http.ts
+// Plain node:http. Run: npx tsx examples/integrations/node-http.ts
 import { pathToFileURL } from 'node:url';
 import { createServer } from '../../src/contrib/node-http.js';
 import { robot } from './robot.js';
@@ -7,10 +7,10 @@ import { robot } from './robot.js';
 export const server = createServer(robot, { path: '/wechat' });
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const port = Number(process.env.PORT ?? 8080);
-  server.listen(port, '127.0.0.1', () => {
+  const { host, port } = robot.config;
+  server.listen(port, host, () => {
     const address = server.address();
     const shown = typeof address === 'object' && address ? address.port : port;
-    console.log(`zgrobot (node:http) on http://127.0.0.1:${shown}/wechat`);
+    console.log(`zgrobot (node:http) on http://${host}:${shown}/wechat`);
   });
 }

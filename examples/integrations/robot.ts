@@ -1,8 +1,12 @@
-// The bot every integration example serves. Settings come from the environment:
-// ZGROBOT_TOKEN (required), ZGROBOT_APP_ID and ZGROBOT_ENCODING_AES_KEY (safe mode).
+// The bot every integration example serves. Settings come from the environment: ZGROBOT_TOKEN
+// (here `tokenhere` when unset), ZGROBOT_APP_ID and ZGROBOT_ENCODING_AES_KEY (safe mode),
+// ZGROBOT_HOST and ZGROBOT_PORT (where the examples listen; default 127.0.0.1:8888).
 import { Article, ArticlesReply, ZgRoBot } from '../../src/index.js';
 
-export const robot = new ZgRoBot({ sessionStorage: false });
+export const robot = new ZgRoBot({
+  token: process.env.ZGROBOT_TOKEN ?? 'tokenhere',
+  sessionStorage: false,
+});
 
 robot.subscribe(() => '感谢关注！发送任意文字试试看。');
 robot.keyClick(

@@ -1,5 +1,5 @@
 /**
- * 导入其他文件 (seed 2.6): the bot is made and configured here; what it does lives in
+ * 导入其他文件: the bot is made and configured here; what it does lives in
  * `handlers/`. Two ways to split: a function that registers handlers on the robot
  * (`handlers/menu.ts`), or a `Router` of its own that the robot `use`s (`handlers/greetings.ts`).
  *
@@ -29,4 +29,4 @@ if (robot.config.appId && robot.config.appSecret) {
   }
 }
 
-await robot.run({ port: Number(process.env.PORT ?? 8888) });
+await robot.run();

@@ -114,7 +114,7 @@ export interface TestClient extends Omit<KindHelpers, Positional> {
 }
 
 /**
- * A test client for a bot: the seed's `WeTest`, going through the **whole** pipeline (signature
+ * A test client for a bot: WeRoBot's `WeTest`, going through the **whole** pipeline (signature
  * check, decryption, parsing, session, handlers, rendering, encryption) in memory, with no port.
  * Point it at a URL instead and it talks HTTP to a running bot (the `zgrobot send` CLI does).
  *

@@ -91,7 +91,7 @@ describe('docs/integrations.md', () => {
 
     for (const line of lines) {
       it(line, async () => {
-        const args = line.replace('http://127.0.0.1:8080/wechat', url).split(/\s+/).slice(1);
+        const args = line.replace('http://127.0.0.1:8888/wechat', url).split(/\s+/).slice(1);
         const result = await run(args, {});
         expect(result.stderr).toBe('');
         expect(result.exitCode).toBe(0);

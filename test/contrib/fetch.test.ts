@@ -4,6 +4,7 @@ import { GET, POST } from '../../examples/integrations/fetch.js';
 import { app } from '../../examples/integrations/hono.js';
 import { robot } from '../../examples/integrations/robot.js';
 import { fetchHandler } from '../../src/contrib/fetch.js';
+import { silentLogger, ZgRoBot } from '../../src/index.js';
 import { createTestClient } from '../../src/testing/index.js';
 import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import { type AdapterUnderTest, adapterCases, configureExampleRobot, listening } from './cases.js';
@@ -112,5 +113,40 @@ describe('fetchHandler details', () => {
     });
     expect(await t.image('http://img')).toMatchObject({ content: 'ip' });
     expect(seen).toBe('10.1.2.3');
+  });
+});
+
+describe('robot.fetch and work after the Response (Workers: ctx.waitUntil)', () => {
+  it('hands a deferred turn to waitUntil, which settles once the handler is done', async () => {
+    const bot = new ZgRoBot({ token: TOKEN, logger: silentLogger, sessionStorage: false });
+    let finished = false;
+    bot.text(async (ctx) => {
+      ctx.wechat.defer();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      finished = true;
+      return 'later';
+    });
+    const kept: Promise<unknown>[] = [];
+    const response = await bot.fetch(
+      new Request(`http://x/wechat?${signedQuery()}`, { method: 'POST', body: textXml('hi') }),
+      { waitUntil: (work) => kept.push(work) },
+    );
+    expect(await response.text()).toBe('success');
+    expect(finished).toBe(false);
+    expect(kept).toHaveLength(1);
+    await kept[0];
+    expect(finished).toBe(true);
+  });
+
+  it('gives waitUntil nothing when the turn ended with its answer', async () => {
+    const bot = new ZgRoBot({ token: TOKEN, logger: silentLogger, sessionStorage: false });
+    bot.text(() => 'now');
+    const kept: Promise<unknown>[] = [];
+    const response = await bot.fetch(
+      new Request(`http://x/wechat?${signedQuery()}`, { method: 'POST', body: textXml('hi') }),
+      { waitUntil: (work) => kept.push(work) },
+    );
+    expect(await response.text()).toContain('now');
+    expect(kept).toHaveLength(0);
   });
 });

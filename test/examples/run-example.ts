@@ -26,7 +26,7 @@ export interface RunningExample {
 
 /**
  * Runs `examples/<file>` as a user would (`node --import tsx`), on a port the OS picks
- * (`PORT=0`), in a temp working directory so no SQLite file lands in the repo; resolves once
+ * (`ZGROBOT_PORT=0`), in a temp working directory so no SQLite file lands in the repo; resolves once
  * the example logs that it is running.
  */
 export async function runExample(
@@ -36,7 +36,7 @@ export async function runExample(
   const cwd = options.cwd ?? (await mkdtemp(join(tmpdir(), 'zgrobot-example-')));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PORT: '0',
+    ZGROBOT_PORT: '0',
     ZGROBOT_TOKEN: EXAMPLE_TOKEN,
     ZGROBOT_HOST: '127.0.0.1',
     NO_COLOR: '1',

@@ -13,7 +13,7 @@ import { InvalidEncodingAESKeyError, PipelineError } from '../../src/core/errors
 import { silentLogger } from '../../src/core/logger.js';
 import { MemoryStorage } from '../../src/core/session/memory.js';
 import { ZgRoBot } from '../../src/robot.js';
-import { expectNoStackTrace, readReply, recordingLogger } from '../middleware/helpers.js';
+import { readReply, recordingLogger } from '../middleware/helpers.js';
 import { AES_KEY, APP_ID, sha1Sorted, signedQuery, textXml } from '../support/wechat.js';
 
 const ENV_KEYS = [
@@ -128,14 +128,26 @@ describe('settings: options, environment, config', () => {
     expect(readReply(ok.text).Content).toBe('hi');
   });
 
-  it('no token → a clear error from run(), and no stack on a request', async () => {
+  it('no token → a clear error from run(), callback(), middleware() and koa(), at once', async () => {
     const robot = new ZgRoBot({ logger: silentLogger, sessionStorage: false });
-    await expect(robot.run({ host: '127.0.0.1', port: 0 })).rejects.toThrow(PipelineError);
-    await expect(robot.run({ host: '127.0.0.1', port: 0 })).rejects.toThrow(/token/);
-    const app = await robot.koa();
-    app.silent = true;
-    const res = await request(app.callback()).post('/').send(textXml('x'));
-    expectNoStackTrace(res.text);
+    const message =
+      'ZgRoBot: no token: set ZGROBOT_TOKEN or pass { token } (the token from the WeChat admin console)';
+    await expect(robot.run({ host: '127.0.0.1', port: 0 })).rejects.toThrow(
+      new PipelineError(message),
+    );
+    expect(() => robot.callback()).toThrow(new PipelineError(message));
+    expect(() => robot.middleware()).toThrow(new PipelineError(message));
+    expect(() => robot.koa()).toThrow(new PipelineError(message));
+    // Set later, it is picked up: the check is the only thing done at once.
+    robot.config.token = TOKEN;
+    robot.text(() => 'hi');
+    expect((await say(robot.callback(), 'x')).status).toBe(200);
+  });
+
+  it('callback() refuses settings that do not fit together at once, not on a request', () => {
+    const robot = quiet({ lateReply: 'customer-service' });
+    expect(() => robot.callback()).toThrow(PipelineError);
+    expect(() => quiet({ encryptMode: 'safe' }).middleware()).toThrow(PipelineError);
   });
 
   it('checkSignature(timestamp, nonce, signature)', () => {

@@ -1,7 +1,7 @@
 import type { Menu } from '../../../src/core/client/index.js';
 import type { ZgRoBot } from '../../../src/index.js';
 
-/** The menu of seed 2.6. */
+/** The bot's menu. */
 export const MENU: Menu = {
   button: [
     {
@@ -16,7 +16,7 @@ export const MENU: Menu = {
   ],
 };
 
-/** Registers the menu's click handlers on the robot (the seed's `menu.create_menu(robot, …)`). */
+/** Registers the menu's click handlers on the robot (WeRoBot's `menu.create_menu(robot, …)`). */
 export function registerMenu(robot: ZgRoBot): void {
   robot.keyClick('help', () => '现在还没有什么帮助哦~');
 }

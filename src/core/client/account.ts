@@ -25,7 +25,7 @@ export interface QrcodeResult extends WeChatResult {
   url: string;
 }
 
-/** WeChat server addresses and QR codes (seed 7.1.2, 7.5). */
+/** WeChat server addresses and QR codes. */
 export class AccountApi {
   readonly #api: ApiCaller;
 

@@ -68,7 +68,7 @@ export interface Client
     PublishApi {}
 
 /**
- * The WeChat Official Account API client: every API of the seed's chapter 7 (menus,
+ * The WeChat Official Account API client: every API of WeRoBot's `Client` (menus,
  * customer-service and mass messages, users, tags, QR codes, media and material, templates)
  * plus drafts and publishing, as camelCase async methods.
  *
@@ -95,7 +95,7 @@ export interface Client
  * await client.close();
  * ```
  *
- * @example Custom token storage (the seed's Q&A): override `getAccessToken`.
+ * @example Custom token storage (as in WeRoBot's Q&A): override `getAccessToken`.
  * ```ts
  * class MyClient extends Client {
  *   override async getAccessToken(): Promise<string> {

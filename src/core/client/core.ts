@@ -170,7 +170,7 @@ export class ClientCore {
   /**
    * A valid access token: the cached one while it has more than 60 s left, else a fresh one.
    * Concurrent callers share one refresh. Every API method gets its token here, so a subclass
-   * may override this to keep tokens its own way (see the seed's Q&A).
+   * may override this to keep tokens its own way (see WeRoBot's Q&A).
    */
   getAccessToken(): Promise<string> {
     return this.tokens.get();

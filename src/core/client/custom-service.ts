@@ -34,7 +34,7 @@ export interface OnlineKfListResult extends WeChatResult {
   kf_online_list: OnlineKfAccount[];
 }
 
-/** Customer-service account APIs (seed 7.3.1). */
+/** Customer-service account APIs. */
 export class CustomServiceApi {
   readonly #api: ApiCaller;
 
@@ -79,7 +79,7 @@ export class CustomServiceApi {
 
   /**
    * Delete a customer-service account. `POST /customservice/kfaccount/del` with `{kf_account}`.
-   * `nickname` and `password` of the seed's signature are accepted for compatibility and unused:
+   * `nickname` and `password` of WeRoBot's signature are accepted for compatibility and unused:
    * WeChat needs only the account.
    */
   deleteCustomServiceAccount(

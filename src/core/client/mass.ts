@@ -47,7 +47,7 @@ function massContent(msgType: MassMessageType, content: string): JsonBody {
   }
 }
 
-/** Mass messages (群发, seed 7.3.2). */
+/** Mass messages (群发). */
 export class MassApi {
   readonly #api: ApiCaller;
 

@@ -49,7 +49,7 @@ export interface MediaListResult extends WeChatResult {
   item: MaterialItem[];
 }
 
-/** Permanent material (seed 7.6). News material is retired: use drafts (`addDraft`). */
+/** Permanent material. News material is retired: use drafts (`addDraft`). */
 export class MaterialApi {
   readonly #api: ApiCaller;
 

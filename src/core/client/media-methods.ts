@@ -46,7 +46,7 @@ export interface UploadNewsResult extends WeChatResult {
 /** Options of the upload methods. */
 export type UploadOptions = CallOptions & MediaUploadOptions;
 
-/** Temporary media, images for articles and news for mass messages (seed 7.6). */
+/** Temporary media, images for articles and news for mass messages. */
 export class MediaApi {
   readonly #api: ApiCaller;
 

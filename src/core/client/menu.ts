@@ -31,7 +31,7 @@ export interface Menu {
 
 /** Who sees a personalised (conditional) menu. Every field is optional. */
 export interface MenuMatchRule {
-  /** User tag id (the seed's `group_id`; tags replaced groups). */
+  /** User tag id (WeRoBot's `group_id`; tags replaced groups). */
   tag_id?: string;
   /** @deprecated WeChat replaced groups with tags: use `tag_id`. */
   group_id?: string;
@@ -75,7 +75,7 @@ export interface CustomMenuConfigResult extends WeChatResult {
   selfmenu_info?: { button: SelfMenuButton[] };
 }
 
-/** Custom menu APIs (seed 7.2). */
+/** Custom menu APIs. */
 export class MenuApi {
   readonly #api: ApiCaller;
 

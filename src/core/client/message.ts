@@ -12,7 +12,7 @@ export interface CustomArticle {
   img?: string;
 }
 
-/** Customer-service messages (seed 7.3.1). */
+/** Customer-service messages. */
 export class MessageApi {
   readonly #api: ApiCaller;
 

@@ -30,7 +30,7 @@ export interface TagsByUserResult extends WeChatResult {
   tagid_list: number[];
 }
 
-/** User tags (seed 7.7), which replaced groups. */
+/** User tags, which replaced groups. */
 export class TagApi {
   readonly #api: ApiCaller;
 

@@ -19,7 +19,7 @@ export interface TemplateSendResult extends WeChatResult {
   msgid: string;
 }
 
-/** Template messages (seed 7.8). */
+/** Template messages. */
 export class TemplateApi {
   readonly #api: ApiCaller;
 

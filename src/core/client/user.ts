@@ -68,7 +68,7 @@ export interface GetGroupByIdResult extends WeChatResult {
   groupid: number;
 }
 
-/** User management (seed 7.4): groups (retired), remarks, profiles, followers. */
+/** User management: groups (retired), remarks, profiles, followers. */
 export class UserApi {
   readonly #api: ApiCaller;
 

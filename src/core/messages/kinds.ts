@@ -278,7 +278,7 @@ export const MESSAGE_KINDS = {
     event: 'card_pay_order',
     method: 'cardPayOrder',
     fields: {
-      // The seed's CardPayOrderEvent has card_id and user_card_code; WeChat may leave them out.
+      // WeRoBot's CardPayOrderEvent has card_id and user_card_code; WeChat may leave them out.
       cardId: opt(str('CardId')),
       userCardCode: opt(str('UserCardCode')),
       orderId: str('OrderId'),

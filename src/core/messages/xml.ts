@@ -38,12 +38,10 @@ export function parseXml(text: string): XmlElement {
   if (DOCTYPE.test(text)) throw new XmlParseError('XML with a DOCTYPE is refused');
   const stray = strayMarkedSection(text);
   if (stray !== undefined) {
-    throw new XmlParseError(`malformed XML: "<![" that is not "<![CDATA[" at offset ${stray}`);
+    throw malformed(`'<![' that does not open a CDATA section`, positionOf(text, stray));
   }
   const valid = XMLValidator.validate(text);
-  if (valid !== true) {
-    throw new XmlParseError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  }
+  if (valid !== true) throw malformedFromValidator(valid.err, text);
   let doc: unknown;
   try {
     doc = parser.parse(text);
@@ -53,6 +51,53 @@ export function parseXml(text: string): XmlElement {
   const root = isElement(doc) ? doc.xml : undefined;
   if (!isElement(root)) throw new XmlParseError('XML has no <xml> root element');
   return root;
+}
+
+/** Line and column (both from 1) of `offset` in `text`. */
+function positionOf(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, col: offset - lineStart + 1 };
+}
+
+function malformed(reason: string, at: { line: number; col: number }): XmlParseError {
+  // The reason may quote tag names from the body: keep a hostile one from filling the logs.
+  const short = reason.length > 200 ? `${reason.slice(0, 200)}…` : reason;
+  return new XmlParseError(`malformed XML: ${short} at line ${at.line}, column ${at.col}`);
+}
+
+/**
+ * The validator's error in a few plain words: `malformed XML: unclosed tag 'xml' at line 1,
+ * column 1`. Its message for several unclosed tags is a JSON dump of its tag stack placed at line
+ * 1 (`Invalid '[    "xml",    "a"]' found.`): that becomes the tags' names, at the body's end.
+ */
+function malformedFromValidator(
+  err: { msg: string; line: number; col?: number },
+  text: string,
+): XmlParseError {
+  if (text.trim() === '') return new XmlParseError('malformed XML: the body is empty');
+  const unclosed = unclosedTags(err.msg);
+  if (unclosed) {
+    const names = unclosed.map((name) => `'${name}'`).join(', ');
+    return malformed(`unclosed tags ${names}`, positionOf(text, text.length));
+  }
+  const reason = err.msg.replace(/\.$/, '');
+  return malformed(reason.charAt(0).toLowerCase() + reason.slice(1), {
+    line: err.line,
+    col: err.col ?? 1,
+  });
+}
+
+/** The tag names of the validator's `Invalid '[…]' found.`, or `undefined` for other messages. */
+function unclosedTags(message: string): string[] | undefined {
+  const stack = /^Invalid '(\[.*\])' found\.?$/s.exec(message)?.[1];
+  if (stack === undefined) return undefined;
+  try {
+    const names: unknown = JSON.parse(stack);
+    return Array.isArray(names) ? names.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isElement(value: unknown): value is XmlElement {

@@ -3,16 +3,16 @@ import type { Reply } from './kinds.js';
 import { isReplyObject } from './kinds.js';
 import { Article, ArticlesReply, type MAX_ARTICLES, MusicReply, TextReply } from './replies.js';
 
-/** `[title, description, img, url]`: one article, in the seed's list shorthand. */
+/** `[title, description, img, url]`: one article, in WeRoBot's list shorthand. */
 export type ArticleTuple = readonly [title: string, description: string, img: string, url: string];
-/** `[title, description, url]` or `[title, description, url, hqUrl]`: the seed's music shorthand. */
+/** `[title, description, url]` or `[title, description, url, hqUrl]`: WeRoBot's music shorthand. */
 export type MusicTuple =
   | readonly [title: string, description: string, url: string]
   | readonly [title: string, description: string, url: string, hqUrl: string];
 
 /**
  * Everything a handler may return. `undefined`, `null`, `''` and `[]` mean "no reply here":
- * the router tries the next handler. A list of articles (`[new Article({…}), …]` or the seed's
+ * the router tries the next handler. A list of articles (`[new Article({…}), …]` or WeRoBot's
  * `[[title, description, img, url], …]`, up to {@link MAX_ARTICLES}) is a news reply.
  */
 export type ReplyValue =
@@ -25,7 +25,7 @@ export type ReplyValue =
   // biome-ignore lint/suspicious/noConfusingVoidType: lets a handler that returns nothing type-check.
   | void;
 
-/** Whether a handler's return value counts as a reply (the seed's truthiness). */
+/** Whether a handler's return value counts as a reply (WeRoBot's truthiness). */
 export function isReply(value: unknown): boolean {
   if (value === undefined || value === null || value === '' || value === false) return false;
   if (Array.isArray(value)) return value.length > 0;
@@ -34,7 +34,7 @@ export function isReply(value: unknown): boolean {
 
 /**
  * Turns what a handler returned into a {@link Reply} addressed to `message`'s sender, following
- * the seed: a string is a text reply; a list of 4-item lists or of {@link Article}s (or both) is
+ * WeRoBot: a string is a text reply; a list of 4-item lists or of {@link Article}s (or both) is
  * a news reply; a list of 3 or 4 strings is a music reply. Returns `undefined` for "no reply".
  *
  * @throws {TypeError} for a value that is none of these.

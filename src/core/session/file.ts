@@ -48,7 +48,7 @@ type Operation = {
  * with the next write.
  *
  * Every write rewrites the whole file: for modest numbers of users; use `SQLiteStorage` beyond
- * that. The file is JSON, not the seed's dbm format.
+ * that. The file is JSON, not WeRoBot's dbm format.
  *
  * @example
  * ```ts

@@ -42,7 +42,7 @@ return 1`;
 
 /** Options of {@link RedisStorage}. */
 export interface RedisStorageOptions {
-  /** Prefix of every key; default `ws_` as in the seed. */
+  /** Prefix of every key; default `ws_` as in WeRoBot. */
   prefix?: string;
   /** Expire a session this many seconds after it was last written (`SET … EX`); default never. */
   ttl?: number;
@@ -52,7 +52,7 @@ export interface RedisStorageOptions {
  * Keeps each session under its own Redis key (`<prefix><id>`, value JSON). Several bot instances
  * sharing one Redis share their sessions.
  *
- * Takes your client, as the seed does, and never closes it. ioredis is not a dependency of
+ * Takes your client, as WeRoBot does, and never closes it. ioredis is not a dependency of
  * zgrobot: install it (or any client) yourself. Errors from the client (Redis down, timeouts)
  * reject the returned promise; the session middleware logs them and goes on with an empty
  * session. To fail fast rather than queue commands while Redis is down, create the ioredis client

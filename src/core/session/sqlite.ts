@@ -24,7 +24,7 @@ export interface SQLiteStorageOptions {
 }
 
 /**
- * Keeps sessions in one SQLite file (better-sqlite3): the seed's default storage. Survives
+ * Keeps sessions in one SQLite file (better-sqlite3): the default storage, as in WeRoBot. Survives
  * restarts; one file per bot, shared safely by several processes on the same machine (WAL mode,
  * per-session turn locks in the table: see docs/sessions.md).
  *
@@ -199,7 +199,7 @@ function addLockColumns(db: Database.Database, table: string): void {
 
 function open(filename: string): Database.Database {
   try {
-    // fileMustExist stays false: the seed creates the file on first run.
+    // fileMustExist stays false: WeRoBot creates the file on first run too.
     return new (loadDriver())(filename);
   } catch (cause) {
     throw new WechatError(

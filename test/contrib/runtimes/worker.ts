@@ -2,4 +2,12 @@
 // ../runtimes.test.ts, as `wrangler deploy` would bundle it.
 import { robot } from './robot.js';
 
-export default { fetch: (request: Request) => robot.fetch(request) };
+/** The part of the Workers execution context used here. */
+interface ExecutionContext {
+  waitUntil(work: Promise<unknown>): void;
+}
+
+export default {
+  fetch: (request: Request, _env: unknown, ctx: ExecutionContext) =>
+    robot.fetch(request, { waitUntil: (work) => ctx.waitUntil(work) }),
+};
