@@ -5,9 +5,14 @@
  * @module
  */
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { Client } from '../core/client/client.js';
 import { WeChatApiError } from '../core/client/errors.js';
-import type { OAuthScope, OAuthToken, OAuthUserInfo } from '../core/client/oauth.js';
+import type {
+  OAuthAccessToken,
+  OAuthAuthorizeUrlOptions,
+  OAuthScope,
+  OAuthToken,
+  OAuthUserInfo,
+} from '../core/client/oauth.js';
 import type { UserInfoLang } from '../core/client/user.js';
 import { MemoryNonceStore, type NonceStore } from '../core/security/nonce-store.js';
 import {
@@ -18,6 +23,16 @@ import {
 } from './oauth/page.js';
 import { openCookie, openState, randomId, sealCookie, sealState } from './oauth/seal.js';
 
+export type {
+  OAuthAccessToken,
+  OAuthAuthorizeUrlOptions,
+  OAuthRefreshToken,
+  OAuthScope,
+  OAuthToken,
+  OAuthUserInfo,
+} from '../core/client/oauth.js';
+export type { UserInfoLang } from '../core/client/user.js';
+export type { NonceStore } from '../core/security/nonce-store.js';
 export type { OAuthFailure, OAuthFailureReason } from './oauth/page.js';
 
 /** 经网页授权得到的用户，放在 `ctx.state.wechatUser`。The user, as the middleware puts it on `ctx.state.wechatUser`. */
@@ -39,14 +54,25 @@ export interface WeChatUser {
 
 /** What the middleware adds to `ctx.state`. */
 export interface OAuthState {
+  /** The signed-in user. */
   wechatUser: WeChatUser;
 }
 
-/** What the middleware uses of a {@link Client}. */
-export type OAuthClient = Pick<
-  Client,
-  'appId' | 'oauthAuthorizeUrl' | 'exchangeOAuthCode' | 'getOAuthUserInfo'
->;
+/** What the middleware uses of a `Client` (which has all of it). */
+export interface OAuthClient {
+  /** The account's AppID. */
+  readonly appId: string;
+  /** See `Client.oauthAuthorizeUrl`. */
+  oauthAuthorizeUrl(options: OAuthAuthorizeUrlOptions): string;
+  /** See `Client.exchangeOAuthCode`. */
+  exchangeOAuthCode(code: string): Promise<OAuthToken>;
+  /** See `Client.getOAuthUserInfo`. */
+  getOAuthUserInfo(
+    accessToken: OAuthAccessToken,
+    openid: string,
+    lang?: UserInfoLang,
+  ): Promise<OAuthUserInfo>;
+}
 
 /** The cookie that remembers the user. */
 export interface OAuthCookieOptions {
@@ -56,6 +82,7 @@ export interface OAuthCookieOptions {
   maxAge?: number;
   /** Default `/`. */
   path?: string;
+  /** The cookie's domain. Default: the request's host only. */
   domain?: string;
   /** Default: `true` on HTTPS requests (see Koa's `app.proxy` behind a proxy). */
   secure?: boolean;
@@ -81,12 +108,14 @@ export interface OAuthOptions {
    * once. Default: this process's memory; share a `RedisNonceStore` between instances.
    */
   stateStore?: NonceStore;
+  /** The cookie that remembers the user (name, lifetime, attributes). */
   cookie?: OAuthCookieOptions;
   /** Language of the profile's place names (`snsapi_userinfo`). Default `zh_CN`. */
   lang?: UserInfoLang;
   /**
    * The site's public origin, e.g. `https://h5.example.com`, for the `redirect_uri`. Default: the
-   * request's (`ctx.origin`; set `app.proxy` behind a reverse proxy).
+   * request's protocol and host (`ctx.protocol`, `ctx.host`; set `app.proxy` behind a reverse
+   * proxy so they come from `X-Forwarded-Proto`/`X-Forwarded-Host`).
    */
   origin?: string;
   /** Called once per authorization with the user and their token (store the token here if you need it). */
@@ -253,7 +282,8 @@ export function oauth(options: OAuthOptions): Middleware<OAuthState> {
     // Lax, whatever the user cookie's setting: it must come back with WeChat's redirect.
     ctx.cookies.set(bindName, bind, { ...cookieBase, maxAge: stateTtl, sameSite: 'lax' });
     const state = sealState(secret, { appId: client.appId, scope, bind }, Date.now() + stateTtl);
-    const redirectUri = (origin ?? ctx.origin) + cleanUrl(ctx.path, ctx.querystring);
+    const redirectUri =
+      (origin ?? `${ctx.protocol}://${ctx.host}`) + cleanUrl(ctx.path, ctx.querystring);
     ctx.set('Cache-Control', 'no-store');
     ctx.redirect(client.oauthAuthorizeUrl({ redirectUri, scope, state }));
   };

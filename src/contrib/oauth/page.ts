@@ -1,22 +1,26 @@
 import { escapeHtml } from '../../../middleware/error-page.js';
 
-/** Why the web-authorization middleware answered with a page instead of the user's page. */
+/**
+ * Why the web-authorization middleware answered with a page instead of the user's page:
+ * - `denied` (403): the user refused authorization (WeChat sent `state` back without `code`);
+ * - `invalid-state` (403): the `state` is not one this middleware issued to this browser (forged,
+ *   tampered, planted from another browser);
+ * - `replayed-state` (403): the `state` was used already;
+ * - `expired-state` (403): the `state` is older than `stateTtl`;
+ * - `invalid-code` (400): WeChat refused the code, expired or unknown (40029) or used (40163);
+ * - `unauthenticated` (401): not a GET or HEAD and no remembered user, so nothing to redirect.
+ */
 export type OAuthFailureReason =
-  /** The user refused authorization (WeChat sent `state` back without `code`). 403. */
   | 'denied'
-  /** The `state` is not one this middleware issued to this browser (forged, tampered, another browser's). 403. */
   | 'invalid-state'
-  /** The `state` was used already (a replay, or the page reloaded before it went clean). 403. */
   | 'replayed-state'
-  /** The `state` is older than `stateTtl`. 403. */
   | 'expired-state'
-  /** WeChat refused the code: expired or unknown (40029) or used (40163). 400. */
   | 'invalid-code'
-  /** Not a GET or HEAD, and no remembered user: nothing to redirect. 401. */
   | 'unauthenticated';
 
 /** A failure, as the page maker gets it. */
 export interface OAuthFailure {
+  /** What went wrong. */
   reason: OAuthFailureReason;
   /** The HTTP status answered. */
   status: number;

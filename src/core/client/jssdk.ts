@@ -16,14 +16,19 @@ export interface JssdkConfigRequest {
 
 /** 传给 `wx.config` 的对象。The object `wx.config` takes, signed for one page URL. */
 export interface JssdkConfig {
+  /** Debug mode, as requested. */
   debug: boolean;
+  /** The account's AppID. */
   appId: string;
   /** Seconds since the epoch, as signed. */
   timestamp: number;
+  /** 16 random letters and digits, as signed. */
   nonceStr: string;
   /** SHA-1 hex of `jsapi_ticket=…&noncestr=…&timestamp=…&url=…`. */
   signature: string;
+  /** The JS APIs, as requested. */
   jsApiList: string[];
+  /** The open tags, as requested (`[]` when none). */
   openTagList: string[];
 }
 
@@ -31,6 +36,7 @@ export interface JssdkConfig {
 export interface JssdkSignatureInput {
   /** The `jsapi_ticket`. */
   ticket: string;
+  /** The random string signed (`noncestr`). */
   nonceStr: string;
   /** Seconds since the epoch. */
   timestamp: number | string;
@@ -40,6 +46,7 @@ export interface JssdkSignatureInput {
 
 /** Options of `cardExt`. */
 export interface CardExtRequest {
+  /** The card's id (`card_id`). */
   cardId: string;
   /** The card's code (cards created with `use_custom_code`). */
   code?: string;
@@ -55,15 +62,21 @@ export interface CardExtRequest {
 
 /** 卡券扩展字段 cardExt（`JSON.stringify` 后交给 `wx.addCard`）。A card's `cardExt`, for `wx.addCard`. */
 export interface CardExt {
+  /** The card's code, when given. */
   code?: string;
+  /** The only user who may take it, when given. */
   openid?: string;
+  /** A red-packet card's balance, when given. */
   balance?: number;
   /** Seconds since the epoch, as signed. */
   timestamp: string;
+  /** 16 random letters and digits, as signed. */
   nonce_str: string;
   /** SHA-1 hex of the sorted, concatenated values (api_ticket, timestamp, card_id, code, openid, nonce_str, balance). */
   signature: string;
+  /** When the card starts to be valid, when given. */
   fixed_begintimestamp?: number;
+  /** The channel value, when given. */
   outer_str?: string;
 }
 

@@ -24,6 +24,7 @@ export type OAuthRefreshToken = string & { readonly __brand: 'OAuthRefreshToken'
 export interface OAuthAuthorizeUrlOptions {
   /** 授权后跳回的完整地址（域名须是“网页授权域名”）。The absolute URL WeChat sends the user back to. */
   redirectUri: string;
+  /** 授权作用域。The scope to ask for. */
   scope: OAuthScope;
   /** 原样带回的参数：字母和数字，最多 128 个。Sent back as is: letters and digits, at most 128. */
   state?: string;

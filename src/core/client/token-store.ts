@@ -82,8 +82,8 @@ export class MemoryTokenStore implements TokenStore {
     if (this.value?.token === token) this.value = undefined;
   }
 
-  /** Another store in this process's memory. */
-  sibling(_name: string): TokenStore {
+  /** Another store in this process's memory (whatever the name). */
+  sibling(): TokenStore {
     return new MemoryTokenStore();
   }
 }
