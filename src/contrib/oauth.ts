@@ -23,6 +23,7 @@ import {
 } from './oauth/page.js';
 import { openCookie, openState, randomId, sealCookie, sealState } from './oauth/seal.js';
 
+export type { WeChatResult } from '../core/client/core.js';
 export type {
   OAuthAccessToken,
   OAuthAuthorizeUrlOptions,
