@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AppCaller, CallOptions } from './core.js';
 import { within } from './within.js';
 
@@ -80,7 +80,7 @@ export interface CardExt {
   outer_str?: string;
 }
 
-const sha1 = (text: string): string => createHash('sha1').update(text, 'utf8').digest('hex');
+const sha1 = (text: string): string => hash('sha1', text, 'hex');
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
