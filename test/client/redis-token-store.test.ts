@@ -102,6 +102,18 @@ describe('RedisTokenStore', () => {
     await expect(store.lock(async () => 1)).rejects.toThrow(/could not get the lock/);
   });
 
+  it('makes siblings on <key>:<name> with the same options', async () => {
+    const store = new RedisTokenStore(redis, { key: freshKey(), lockWait: 300 });
+    const sibling = store.sibling('jsapi_ticket');
+    expect(sibling.key).toBe(`${store.key}:jsapi_ticket`);
+    await sibling.set({ token: 'ticket', expiresAt: Date.now() + 60_000 });
+    expect(await store.get()).toBeUndefined();
+    expect((await sibling.get())?.token).toBe('ticket');
+    await redis.set(`${sibling.key}:lock`, 'held', 'PX', 5_000);
+    await expect(sibling.lock(async () => 1)).rejects.toThrow(/within 300 ms/);
+    expect(await store.lock(async () => 2)).toBe(2);
+  });
+
   it('gives a Client its token from the store and refreshes through the lock', async () => {
     api.reset();
     const store = new RedisTokenStore(redis, { key: freshKey() });
@@ -122,6 +134,56 @@ describe('RedisTokenStore', () => {
   });
 });
 
+/** Run 4 worker processes at once against `key`; what each got (see fixtures/token-worker.ts). */
+async function runWorkers(
+  key: string,
+  what: 'token' | 'jsapi',
+): Promise<{ pid: number; token: string; again: string }[]> {
+  const worker = fileURLToPath(new URL('./fixtures/token-worker.ts', import.meta.url));
+  const children = Array.from({ length: 4 }, () =>
+    spawn(process.execPath, ['--import', 'tsx', worker, api.url, key, what], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
+  );
+  const runs = children.map((child) => {
+    let out = '';
+    let err = '';
+    let signalReady = () => {};
+    const ready = new Promise<void>((resolve) => {
+      signalReady = resolve;
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.startsWith('ready\n')) signalReady();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const done = new Promise<{ pid: number; token: string; again: string }>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (code === 0) resolve(JSON.parse(out.slice('ready\n'.length).trim()));
+        else reject(new Error(`worker exited with ${code}: ${err}`));
+      });
+    });
+    return {
+      child,
+      ready: within(ready, 12_000, 'worker ready'),
+      done: within(done, 15_000, 'worker'),
+    };
+  });
+  try {
+    await Promise.all(runs.map((r) => r.ready));
+    for (const r of runs) r.child.stdin.write('go\n'); // all at once
+  } catch (error) {
+    for (const child of children) child.kill('SIGKILL');
+    throw error;
+  }
+  const results = await Promise.all(runs.map((r) => r.done));
+  expect(new Set(results.map((r) => r.pid)).size).toBe(4);
+  return results;
+}
+
 describe('RedisTokenStore shared by several processes', () => {
   it('makes 4 processes sharing one AppID ask WeChat once and use the same token', async () => {
     api.reset();
@@ -132,53 +194,31 @@ describe('RedisTokenStore shared by several processes', () => {
       return { json: { access_token: token, expires_in: 7200 }, delay: 300 };
     });
     const key = freshKey();
-    const worker = fileURLToPath(new URL('./fixtures/token-worker.ts', import.meta.url));
-    const children = Array.from({ length: 4 }, () =>
-      spawn(process.execPath, ['--import', 'tsx', worker, api.url, key], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-      }),
-    );
-    const runs = children.map((child) => {
-      let out = '';
-      let err = '';
-      let signalReady = () => {};
-      const ready = new Promise<void>((resolve) => {
-        signalReady = resolve;
-      });
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.startsWith('ready\n')) signalReady();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        err += chunk.toString();
-      });
-      const done = new Promise<{ pid: number; token: string; again: string }>((resolve, reject) => {
-        child.on('error', reject);
-        child.on('exit', (code) => {
-          if (code === 0) resolve(JSON.parse(out.slice('ready\n'.length).trim()));
-          else reject(new Error(`worker exited with ${code}: ${err}`));
-        });
-      });
-      return {
-        child,
-        ready: within(ready, 12_000, 'worker ready'),
-        done: within(done, 15_000, 'worker'),
-      };
-    });
-    try {
-      await Promise.all(runs.map((r) => r.ready));
-      for (const r of runs) r.child.stdin.write('go\n'); // all at once
-    } catch (error) {
-      for (const child of children) child.kill('SIGKILL');
-      throw error;
-    }
-    const results = await Promise.all(runs.map((r) => r.done));
-    expect(new Set(results.map((r) => r.pid)).size).toBe(4);
+    const results = await runWorkers(key, 'token');
     expect(api.tokenRequests()).toHaveLength(1);
     for (const r of results) {
       expect(r.token).toBe('shared-1');
       expect(r.again).toBe('shared-1');
     }
     expect(JSON.parse((await redis.get(key)) ?? '{}').token).toBe('shared-1');
+  });
+
+  it('shares the JS-SDK ticket the same way: one getticket for 4 processes, under its own key', async () => {
+    api.reset();
+    let issued = 0;
+    api.on('GET', '/cgi-bin/ticket/getticket', (req) => {
+      expect(req.query.type).toBe('jsapi');
+      return { json: { ticket: `ticket-${++issued}`, expires_in: 7200 }, delay: 300 };
+    });
+    const key = freshKey();
+    const results = await runWorkers(key, 'jsapi');
+    expect(api.requestsTo('/cgi-bin/ticket/getticket')).toHaveLength(1);
+    expect(api.tokenRequests()).toHaveLength(1);
+    for (const r of results) {
+      expect(r.token).toBe('ticket-1');
+      expect(r.again).toBe('ticket-1');
+    }
+    expect(JSON.parse((await redis.get(`${key}:jsapi_ticket`)) ?? '{}').token).toBe('ticket-1');
+    expect(JSON.parse((await redis.get(key)) ?? '{}').token).toBe('token-1');
   });
 });

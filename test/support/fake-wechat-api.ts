@@ -6,7 +6,12 @@
  *
  * By default it issues tokens (`GET /cgi-bin/token` → `token-1`, `token-2`…; `POST
  * /cgi-bin/stable_token` → `stable-1`…) and answers `{"errcode":40001}` to any other call whose
- * `access_token` it did not issue (or has revoked), as WeChat does.
+ * `access_token` it did not issue (or has revoked), as WeChat does. It also issues JS-SDK tickets
+ * (`GET /cgi-bin/ticket/getticket?type=jsapi` → `jsapi-ticket-1`…, `wx_card` → `wx_card-ticket-1`…)
+ * and plays web authorization: `GET /connect/oauth2/authorize` redirects back to `redirect_uri`
+ * with a code (or without one, `api.oauth.deny = true`) and the `/sns/*` endpoints accept the codes
+ * and user tokens it issued (see `fake-wechat-oauth.ts`). `/connect/*` and `/sns/*` take no
+ * access token.
  *
  * @example
  * ```ts
@@ -27,6 +32,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Response } from 'undici';
+import { createFakeOAuth, type FakeOAuth } from './fake-wechat-oauth.js';
 
 /** One part of a multipart body. */
 export interface MultipartPart {
@@ -82,6 +88,8 @@ export interface FakeWeChatApiOptions {
   checkToken?: boolean;
   /** `expires_in` of issued tokens, in seconds (default 7200). */
   expiresIn?: number;
+  /** `expires_in` of issued JS-SDK tickets, in seconds (default 7200). */
+  ticketExpiresIn?: number;
 }
 
 /** A running fake; see {@link startFakeWeChatApi}. */
@@ -94,6 +102,8 @@ export interface FakeWeChatApi {
   readonly connections: number;
   /** Tokens the fake accepts (issued and not revoked). Add to it to accept a token of your own. */
   readonly validTokens: Set<string>;
+  /** The web authorization it plays: who consents, refusals, codes and user tokens issued. */
+  readonly oauth: FakeOAuth;
   /** Answer `method path` with `reply` (a fixed reply or a handler). Replaces an earlier one. */
   on(method: string, path: string, reply: FakeReply | FakeHandler): FakeWeChatApi;
   /** Requests received for `path` (any method). */
@@ -110,6 +120,11 @@ export interface FakeWeChatApi {
 
 const TOKEN_PATHS = new Set(['/cgi-bin/token', '/cgi-bin/stable_token']);
 const ANONYMOUS_PATHS = new Set([...TOKEN_PATHS, '/cgi-bin/showqrcode']);
+
+/** Calls made without the account's access token: the token endpoints, showqrcode, web authorization. */
+function isAnonymous(path: string): boolean {
+  return ANONYMOUS_PATHS.has(path) || path.startsWith('/sns/') || path.startsWith('/connect/');
+}
 
 async function parseParts(body: Buffer, contentType: string): Promise<MultipartPart[]> {
   const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
@@ -212,13 +227,36 @@ export async function startFakeWeChatApi(
 ): Promise<FakeWeChatApi> {
   const checkToken = options.checkToken ?? true;
   const expiresIn = options.expiresIn ?? 7200;
+  const ticketExpiresIn = options.ticketExpiresIn ?? 7200;
   const requests: RecordedRequest[] = [];
   const validTokens = new Set<string>();
   let handlers = new Map<string, FakeHandler>();
   let issued = 0;
+  const ticketsIssued = new Map<string, number>();
+  let oauth = createFakeOAuth();
 
   const defaults = (): Map<string, FakeHandler> =>
     new Map<string, FakeHandler>([
+      ...oauth.routes,
+      [
+        'GET /cgi-bin/ticket/getticket',
+        (req) => {
+          const type = req.query.type ?? '';
+          if (type !== 'jsapi' && type !== 'wx_card') {
+            return { json: { errcode: 40097, errmsg: 'invalid args' } };
+          }
+          const n = (ticketsIssued.get(type) ?? 0) + 1;
+          ticketsIssued.set(type, n);
+          return {
+            json: {
+              errcode: 0,
+              errmsg: 'ok',
+              ticket: `${type}-ticket-${n}`,
+              expires_in: ticketExpiresIn,
+            },
+          };
+        },
+      ],
       [
         'GET /cgi-bin/token',
         () => {
@@ -252,7 +290,7 @@ export async function startFakeWeChatApi(
       }
       if (
         checkToken &&
-        !ANONYMOUS_PATHS.has(recorded.path) &&
+        !isAnonymous(recorded.path) &&
         !validTokens.has(recorded.query.access_token ?? '')
       ) {
         await answer(res, {
@@ -281,6 +319,9 @@ export async function startFakeWeChatApi(
     url: `http://127.0.0.1:${port}`,
     requests,
     validTokens,
+    get oauth() {
+      return oauth.controls;
+    },
     get connections() {
       return connections;
     },
@@ -306,6 +347,8 @@ export async function startFakeWeChatApi(
       validTokens.clear();
       issued = 0;
       connections = 0;
+      ticketsIssued.clear();
+      oauth = createFakeOAuth();
       handlers = defaults();
     },
     async close() {

@@ -10,21 +10,25 @@
 // (or `call`) is used by every area.
 import { AccountApi } from './account.js';
 import {
-  type ApiCaller,
-  type CallOptions,
+  type AppCaller,
   type CallSpec,
   ClientCore,
   type ClientOptions,
   type Query,
+  type UploadCallOptions,
 } from './core.js';
 import { CustomServiceApi } from './custom-service.js';
+// Raw calls, web authorization, JS-SDK (issue 11, items 1-3).
+import { JssdkApi } from './jssdk.js';
 import { MassApi } from './mass.js';
 import { MaterialApi } from './material.js';
-import type { MediaInput, MediaUploadOptions } from './media.js';
+import type { MediaInput } from './media.js';
 import { MediaApi } from './media-methods.js';
 import { MenuApi } from './menu.js';
 import { MessageApi } from './message.js';
+import { OAuthApi } from './oauth.js';
 import { PublishApi } from './publish.js';
+import { RawApi } from './raw.js';
 import { TagApi } from './tag.js';
 import { TemplateApi } from './template.js';
 import { UserApi } from './user.js';
@@ -42,6 +46,10 @@ export const AREAS = [
   MaterialApi,
   TagApi,
   PublishApi,
+  // Raw calls, web authorization, JS-SDK.
+  RawApi,
+  OAuthApi,
+  JssdkApi,
 ] as const;
 
 type AreaClass = (typeof AREAS)[number];
@@ -65,12 +73,18 @@ export interface Client
     MediaApi,
     MaterialApi,
     TagApi,
-    PublishApi {}
+    PublishApi,
+    // Raw calls, web authorization, JS-SDK.
+    RawApi,
+    OAuthApi,
+    JssdkApi {}
 
 /**
  * The WeChat Official Account API client: every API of WeRoBot's `Client` (menus,
  * customer-service and mass messages, users, tags, QR codes, media and material, templates)
- * plus drafts and publishing, as camelCase async methods.
+ * plus drafts and publishing, as camelCase async methods; web authorization (`oauthAuthorizeUrl`,
+ * `exchangeOAuthCode`…), the JS-SDK (`jssdkConfig`, `getJsapiTicket`), and any other API by its
+ * path (`get`, `post`, `upload`, `download`) with the same token handling and errors.
  *
  * Every method gets its access token through {@link Client.getAccessToken}, which caches the
  * token until 60 s before it expires and shares one refresh among concurrent callers. When
@@ -111,16 +125,21 @@ export class Client extends ClientCore {
   constructor(options: ClientOptions) {
     super(options);
     // Arrows, so that a subclass's `call` (and through it `getAccessToken`) is the one used.
-    const api: ApiCaller = {
+    const api: AppCaller = {
       call: <T>(spec: CallSpec) => this.call<T>(spec),
-      download: (spec: CallSpec) => this.download(spec),
+      download: (spec: CallSpec) => this.callDownload(spec),
       upload: <T>(
         path: string,
         media: MediaInput,
         query: Query,
-        options: (CallOptions & MediaUploadOptions) | undefined,
+        options: UploadCallOptions | undefined,
         fields?: Record<string, string>,
-      ) => this.upload<T>(path, media, query, options, fields),
+      ) => this.callUpload<T>(path, media, query, options, fields),
+      appId: this.appId,
+      appSecret: this.appSecret,
+      openBaseUrl: this.openBaseUrl,
+      // Through `this`, so an overridden getJsapiTicket/getCardTicket is the one used.
+      ticket: (type) => (type === 'jsapi' ? this.getJsapiTicket() : this.getCardTicket()),
     };
     this.#areas = new Map(AREAS.map((Area) => [Area, new Area(api)]));
   }

@@ -10,6 +10,7 @@ import {
   mediaForm,
   toFile,
 } from './media.js';
+import { Tickets, type TicketType } from './ticket.js';
 import { type GrantedToken, TokenManager } from './token.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 import {
@@ -31,12 +32,21 @@ export interface ClientOptions extends TransportOptions {
   /** Base URL of `showqrcode`. Default `https://mp.weixin.qq.com`. */
   mpBaseUrl?: string;
   /**
+   * 网页授权页面的基础地址（`oauthAuthorizeUrl` 用）。Base URL of WeChat's web authorization page
+   * (`oauthAuthorizeUrl`). Default `https://open.weixin.qq.com`; point it at a test server.
+   */
+  openBaseUrl?: string;
+  /**
    * Get tokens from `POST /cgi-bin/stable_token` instead of `GET /cgi-bin/token`. A stable
    * token does not invalidate the token other servers of the same account hold; use it when
    * several deployments share one AppID without a shared {@link TokenStore}. Default `false`.
    */
   useStableToken?: boolean;
-  /** Where the access token is kept. Default: in this process's memory. */
+  /**
+   * Where the access token is kept. Default: in this process's memory. The JS-SDK tickets
+   * (`getJsapiTicket`, `getCardTicket`) are kept beside it when the store has `sibling()` (as
+   * `MemoryTokenStore` and `RedisTokenStore` do), else in this process's memory.
+   */
   tokenStore?: TokenStore;
 }
 
@@ -70,6 +80,12 @@ export interface CallSpec {
   timeout?: number;
 }
 
+/** How an upload is named, its timeout, and the multipart field the file goes in. */
+export interface UploadCallOptions extends CallOptions, MediaUploadOptions {
+  /** The multipart field that holds the file. Default `media`. */
+  fieldName?: string;
+}
+
 /** Options every method accepts as its last argument. */
 export interface CallOptions {
   /**
@@ -93,9 +109,24 @@ export interface ApiCaller {
     path: string,
     media: MediaInput,
     query: Query,
-    options: (CallOptions & MediaUploadOptions) | undefined,
+    options: UploadCallOptions | undefined,
     fields?: Record<string, string>,
   ): Promise<T>;
+}
+
+/**
+ * What the areas that act as the app itself (web authorization, the JS-SDK) need besides calls:
+ * the AppID and AppSecret, the authorization page's base URL, and the cached tickets.
+ */
+export interface AppCaller extends ApiCaller {
+  /** The AppID. */
+  readonly appId: string;
+  /** The AppSecret (the `sns/oauth2` endpoints take it in the query). */
+  readonly appSecret: string;
+  /** Base URL of `open.weixin.qq.com` (no trailing slash). */
+  readonly openBaseUrl: string;
+  /** A valid ticket of `type`, cached and refreshed like the access token. */
+  ticket(type: TicketType): Promise<string>;
 }
 
 const JSON_TYPE = /\b(json|text\/plain)\b/i;
@@ -112,9 +143,11 @@ export class ClientCore {
   protected readonly appSecret: string;
   protected readonly baseUrl: string;
   protected readonly mpBaseUrl: string;
+  protected readonly openBaseUrl: string;
   protected readonly useStableToken: boolean;
   protected readonly transport: Transport;
   protected readonly tokens: TokenManager;
+  protected readonly tickets: Tickets;
   protected readonly logger: Logger;
 
   constructor(options: ClientOptions) {
@@ -125,15 +158,21 @@ export class ClientCore {
     this.appSecret = options.appSecret;
     this.baseUrl = (options.baseUrl ?? 'https://api.weixin.qq.com').replace(/\/+$/, '');
     this.mpBaseUrl = (options.mpBaseUrl ?? 'https://mp.weixin.qq.com').replace(/\/+$/, '');
+    this.openBaseUrl = (options.openBaseUrl ?? 'https://open.weixin.qq.com').replace(/\/+$/, '');
     this.useStableToken = options.useStableToken ?? false;
     // Every line of this client names its account.
     this.logger = options.logger
       ? withFields(options.logger, { account: this.appId })
       : silentLogger;
     this.transport = new Transport({ ...options, logger: this.logger });
-    this.tokens = new TokenManager(options.tokenStore ?? new MemoryTokenStore(), () => {
+    const tokenStore = options.tokenStore ?? new MemoryTokenStore();
+    this.tokens = new TokenManager(tokenStore, () => {
       this.logger.debug('zgrobot: requesting a new WeChat access token');
       return this.grantToken();
+    });
+    this.tickets = new Tickets(tokenStore, (type) => {
+      this.logger.debug(`WeChat API: requesting a new ${type} ticket for ${this.appId}`);
+      return this.call({ method: 'GET', path: '/cgi-bin/ticket/getticket', query: { type } });
     });
   }
 
@@ -176,6 +215,41 @@ export class ClientCore {
     return this.tokens.get();
   }
 
+  /**
+   * JS-SDK 的 jsapi_ticket：缓存到过期前 60 秒，并发调用只刷新一次，与 access token 共用同一种
+   * `TokenStore`（有 `sibling()` 时多进程共享，刷新时加同一把锁）。
+   *
+   * A valid `jsapi_ticket` (`GET /cgi-bin/ticket/getticket?type=jsapi`), cached and refreshed
+   * exactly like the access token: until 60 s before it expires, one refresh shared by concurrent
+   * callers, kept in `tokenStore.sibling('jsapi_ticket')` when the store has it (shared by every
+   * process with `RedisTokenStore`, refreshed under its lock). {@link Client.jssdkConfig} signs
+   * with it; override this to keep tickets your own way.
+   *
+   * @example
+   * ```ts
+   * const ticket = await client.getJsapiTicket();
+   * ```
+   */
+  getJsapiTicket(): Promise<string> {
+    return this.tickets.get('jsapi');
+  }
+
+  /**
+   * 卡券 api_ticket（`type=wx_card`），缓存与刷新方式同 `getJsapiTicket`。
+   *
+   * The card `api_ticket` (`GET /cgi-bin/ticket/getticket?type=wx_card`), cached like
+   * {@link ClientCore.getJsapiTicket} (in `tokenStore.sibling('wx_card_ticket')`). Signs
+   * {@link Client.cardExt}.
+   *
+   * @example
+   * ```ts
+   * const apiTicket = await client.getCardTicket();
+   * ```
+   */
+  getCardTicket(): Promise<string> {
+    return this.tickets.get('wx_card');
+  }
+
   /** Close the keep-alive connections (when the client made its own dispatcher). */
   close(): Promise<void> {
     return this.transport.close();
@@ -188,7 +262,7 @@ export class ClientCore {
   }
 
   /** Call an API that answers with a file (or with JSON `errcode` when it fails). */
-  protected async download(spec: CallSpec): Promise<MediaDownload> {
+  protected async callDownload(spec: CallSpec): Promise<MediaDownload> {
     const res = await this.withToken(spec);
     const contentType = header(res, 'content-type') ?? 'application/octet-stream';
     if (JSON_TYPE.test(contentType) || res.status >= 400) {
@@ -206,12 +280,15 @@ export class ClientCore {
     };
   }
 
-  /** Upload `media` (and extra text fields) as the multipart field `media` to `path`. */
-  protected async upload<T>(
+  /**
+   * Upload `media` (and extra text fields) to `path`, as the multipart field `media` (or
+   * `options.fieldName`).
+   */
+  protected async callUpload<T>(
     path: string,
     media: MediaInput,
     query: Query,
-    options: (CallOptions & MediaUploadOptions) | undefined,
+    options: UploadCallOptions | undefined,
     fields: Record<string, string> = {},
   ): Promise<T> {
     const file = await toFile(media, options);
@@ -219,7 +296,7 @@ export class ClientCore {
       method: 'POST',
       path,
       query,
-      body: (undici) => mediaForm(undici.FormData, file, fields),
+      body: (undici) => mediaForm(undici.FormData, file, fields, options?.fieldName),
       timeout: options?.timeout,
     });
   }

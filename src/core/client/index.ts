@@ -8,6 +8,9 @@ export type {
   AccessTokenResult,
   CallOptions,
   ClientOptions,
+  JsonBody,
+  Query,
+  UploadCallOptions,
   WeChatResult,
 } from './core.js';
 export type {
@@ -24,6 +27,15 @@ export {
   WeChatTimeoutError,
 } from './errors.js';
 export type { BigId } from './json.js';
+export {
+  type CardExt,
+  type CardExtRequest,
+  cardSignature,
+  type JssdkConfig,
+  type JssdkConfigRequest,
+  type JssdkSignatureInput,
+  jssdkSignature,
+} from './jssdk.js';
 export type {
   MassMessageType,
   MassPreviewResult,
@@ -61,6 +73,14 @@ export type {
 } from './menu.js';
 export type { CustomArticle } from './message.js';
 export type {
+  OAuthAccessToken,
+  OAuthAuthorizeUrlOptions,
+  OAuthRefreshToken,
+  OAuthScope,
+  OAuthToken,
+  OAuthUserInfo,
+} from './oauth.js';
+export type {
   AddDraftResult,
   ArticleItem,
   DraftArticle,
@@ -71,6 +91,7 @@ export type {
   PublishStatusResult,
   SubmitPublishResult,
 } from './publish.js';
+export type { RawCallOptions, RawDownloadOptions, RawUploadOptions } from './raw.js';
 export {
   type RedisTokenClient,
   RedisTokenStore,
@@ -88,6 +109,7 @@ export type {
   TemplateMiniprogram,
   TemplateSendResult,
 } from './template.js';
+export type { TicketResult, TicketType } from './ticket.js';
 export { type GrantedToken, TOKEN_EXPIRY_MARGIN_MS } from './token.js';
 export { MemoryTokenStore, type StoredToken, type TokenStore } from './token-store.js';
 export type { TransportOptions } from './transport.js';

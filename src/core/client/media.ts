@@ -90,15 +90,16 @@ export async function toFile(input: MediaInput, options: MediaUploadOptions = {}
   return new File([blob], name, { type });
 }
 
-/** A multipart form with the file in the field `media`, plus any extra text fields. */
+/** A multipart form with the file in the field `media` (or `fieldName`), plus any extra text fields. */
 export function mediaForm(
   FormDataClass: typeof FormData,
   file: File,
   fields: Record<string, string> = {},
+  fieldName = 'media',
 ): FormData {
   const form = new FormDataClass();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  form.append('media', file, file.name);
+  form.append(fieldName, file, file.name);
   return form;
 }
 

@@ -62,6 +62,7 @@ const INVALIDATE = `local v = redis.call('GET', KEYS[1]) if v and cjson.decode(v
  */
 export class RedisTokenStore implements TokenStore {
   readonly #redis: RedisTokenClient;
+  readonly #options: RedisTokenStoreOptions;
   readonly #key: string;
   readonly #lockTtl: number;
   readonly #lockWait: number;
@@ -71,6 +72,7 @@ export class RedisTokenStore implements TokenStore {
 
   constructor(redis: RedisTokenClient, options: RedisTokenStoreOptions = {}) {
     this.#redis = redis;
+    this.#options = options;
     this.#key = options.key ?? 'zgrobot:access_token';
     this.#lockTtl = options.lockTtl ?? 10_000;
     if (!(this.#lockTtl > 0 && Number.isFinite(this.#lockTtl))) {
@@ -130,5 +132,20 @@ export class RedisTokenStore implements TokenStore {
 
   async invalidate(token: string): Promise<void> {
     await this.#redis.eval(INVALIDATE, 1, this.#key, token);
+  }
+
+  /**
+   * 同一个 Redis 上键为 `<key>:<name>` 的存储（锁与选项相同），客户端用它在多进程间共享 JS-SDK ticket。
+   * The same store on the key `<key>:<name>` (its own lock, the same options): the client keeps
+   * the JS-SDK tickets there, so every process shares them as it shares the token.
+   *
+   * @example
+   * ```ts
+   * const store = new RedisTokenStore(redis, { key: 'wechat:token:wx123' });
+   * store.sibling('jsapi_ticket').key; // 'wechat:token:wx123:jsapi_ticket'
+   * ```
+   */
+  sibling(name: string): RedisTokenStore {
+    return new RedisTokenStore(this.#redis, { ...this.#options, key: `${this.#key}:${name}` });
   }
 }

@@ -27,6 +27,9 @@ export interface StoredToken {
  *   newer token another process stored meanwhile must survive. Without it the client does the
  *   compare and the write itself (inside `lock` when there is one) by storing the same token
  *   with `expiresAt: 0`.
+ * - `sibling(name)` (optional) returns a store of the same kind for another credential kept next
+ *   to this one: the JS-SDK tickets (`name` is `jsapi_ticket` or `wx_card_ticket`). Same backend,
+ *   another key, same contract. Without it the client keeps its tickets in memory.
  *
  * @example
  * ```ts
@@ -56,6 +59,11 @@ export interface TokenStore {
   lock?<T>(fn: () => Promise<T>): Promise<T>;
   /** Drop the stored token if and only if it is still `token`. */
   invalidate?(token: string): Promise<void>;
+  /**
+   * 同一后端、另一个键的存储，用来保存 JS-SDK 的 ticket。A store of the same kind for another
+   * credential kept beside this one (`jsapi_ticket`, `wx_card_ticket`).
+   */
+  sibling?(name: string): TokenStore;
 }
 
 /** The default store: one token in this process's memory. */
@@ -72,5 +80,10 @@ export class MemoryTokenStore implements TokenStore {
 
   async invalidate(token: string): Promise<void> {
     if (this.value?.token === token) this.value = undefined;
+  }
+
+  /** Another store in this process's memory (whatever the name). */
+  sibling(): TokenStore {
+    return new MemoryTokenStore();
   }
 }
