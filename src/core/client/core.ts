@@ -171,7 +171,7 @@ export class ClientCore {
       return this.grantToken();
     });
     this.tickets = new Tickets(tokenStore, (type) => {
-      this.logger.debug(`WeChat API: requesting a new ${type} ticket for ${this.appId}`);
+      this.logger.debug({ type }, 'zgrobot: requesting a new WeChat ticket');
       return this.call({ method: 'GET', path: '/cgi-bin/ticket/getticket', query: { type } });
     });
   }
