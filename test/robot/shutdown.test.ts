@@ -52,6 +52,8 @@ async function startBot(env: Record<string, string> = {}): Promise<BotProcess> {
       ZGROBOT_HOST: '127.0.0.1',
       ZGROBOT_PORT: '0',
       ZGROBOT_SESSION_STORAGE: 'false',
+      // Under vitest the default level is error; the start line is info.
+      ZGROBOT_LOG_LEVEL: 'info',
       NO_COLOR: '1',
       ...env,
     },
