@@ -9,6 +9,8 @@
 // overridable in a subclass, and let calls go through `this`, so an overridden `getAccessToken`
 // (or `call`) is used by every area.
 import { AccountApi } from './account.js';
+import { BlacklistApi } from './blacklist.js';
+import { CommentApi } from './comment.js';
 import {
   type ApiCaller,
   type CallOptions,
@@ -18,6 +20,8 @@ import {
   type Query,
 } from './core.js';
 import { CustomServiceApi } from './custom-service.js';
+import { DataCubeApi } from './datacube.js';
+import { KfSessionApi } from './kf-session.js';
 import { MassApi } from './mass.js';
 import { MaterialApi } from './material.js';
 import type { MediaInput, MediaUploadOptions } from './media.js';
@@ -25,6 +29,8 @@ import { MediaApi } from './media-methods.js';
 import { MenuApi } from './menu.js';
 import { MessageApi } from './message.js';
 import { PublishApi } from './publish.js';
+import { ShortKeyApi } from './short-key.js';
+import { SubscribeMessageApi } from './subscribe-message.js';
 import { TagApi } from './tag.js';
 import { TemplateApi } from './template.js';
 import { UserApi } from './user.js';
@@ -42,6 +48,13 @@ export const AREAS = [
   MaterialApi,
   TagApi,
   PublishApi,
+  // Issue 11: subscription messages, customer-service sessions, blacklist, short keys, data, comments.
+  SubscribeMessageApi,
+  KfSessionApi,
+  BlacklistApi,
+  ShortKeyApi,
+  DataCubeApi,
+  CommentApi,
 ] as const;
 
 type AreaClass = (typeof AREAS)[number];
@@ -65,12 +78,21 @@ export interface Client
     MediaApi,
     MaterialApi,
     TagApi,
-    PublishApi {}
+    PublishApi,
+    // Issue 11: subscription messages, customer-service sessions, blacklist, short keys, data, comments.
+    SubscribeMessageApi,
+    KfSessionApi,
+    BlacklistApi,
+    ShortKeyApi,
+    DataCubeApi,
+    CommentApi {}
 
 /**
  * The WeChat Official Account API client: every API of the seed's chapter 7 (menus,
  * customer-service and mass messages, users, tags, QR codes, media and material, templates)
- * plus drafts and publishing, as camelCase async methods.
+ * plus drafts and publishing, subscription messages (订阅通知), template management,
+ * customer-service sessions and the typing status, the blacklist, short keys, data analysis
+ * (数据统计) and article comments, as camelCase async methods.
  *
  * Every method gets its access token through {@link Client.getAccessToken}, which caches the
  * token until 60 s before it expires and shares one refresh among concurrent callers. When

@@ -60,6 +60,8 @@ export type {
   SelfMenuButton,
 } from './menu.js';
 export type { CustomArticle } from './message.js';
+// Issue 11: subscription messages, sessions, blacklist, short keys, data, comments.
+export type * from './platform-types.js';
 export type {
   AddDraftResult,
   ArticleItem,
