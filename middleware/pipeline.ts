@@ -89,6 +89,12 @@ export interface PipelineConfig {
   sendLateReply?: SendLateReply;
   /** Milliseconds from arrival until `ctx.wechat.signal` aborts (default 14 500). */
   finalDeadline?: number;
+  /**
+   * Show "正在输入" to the user while a late or deferred turn still works, until its late reply
+   * has gone out (then cancelled); needs `client`. `{ refreshEvery }` sets how often it is shown
+   * again (ms, default 14 000).
+   */
+  typing?: boolean | { refreshEvery?: number };
   logger?: Logger;
 }
 

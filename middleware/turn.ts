@@ -1,7 +1,7 @@
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_REPLY_TIMEOUT } from '../src/core/turn/clock.js';
 import { clientGone, type HttpContext, type Stage } from './context.js';
-import { type LateReplyOptions, latePusher } from './late-reply.js';
+import { type LateReplyOptions, latePusher, typingWhile } from './late-reply.js';
 import { answer, replyOf, settleAnswer } from './render.js';
 import { type PipelineState, stateOf } from './state.js';
 
@@ -36,6 +36,7 @@ export interface TurnOptions extends LateReplyOptions {
 export function turn(options: TurnOptions = {}): Stage {
   const replyTimeout = options.replyTimeout ?? DEFAULT_REPLY_TIMEOUT;
   const push = latePusher(options);
+  const typing = typingWhile(options);
 
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
@@ -59,10 +60,14 @@ export function turn(options: TurnOptions = {}): Stage {
       );
     }
     answer(ctx, 'success');
-    void inner.then(
-      () => deliverLate(state, push, logger),
-      (error: unknown) =>
-        logger.error(`zgrobot: error after answering a ${state.message?.type} message`, error),
+    void typing(
+      inner.then(
+        () => deliverLate(state, push, logger),
+        (error: unknown) =>
+          logger.error(`zgrobot: error after answering a ${state.message?.type} message`, error),
+      ),
+      state.message,
+      logger,
     );
   };
 }

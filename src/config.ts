@@ -72,6 +72,11 @@ export interface ConfigValues extends ServerLimits {
   lateReply: LateReplyMode | undefined;
   /** Milliseconds from a message's arrival until `ctx.wechat.signal` aborts (default 14 500). */
   finalDeadline: number;
+  /**
+   * Show "正在输入" (typing…) to the user while a late or deferred turn still works, until its
+   * late reply goes out; needs `appId` and `appSecret`. Default `false`.
+   */
+  typing: boolean;
 }
 
 /** The seed's key for each setting (`config['HOST']`) and ours. */
@@ -98,6 +103,7 @@ const SEED_KEYS = {
   DEDUPE: 'dedupe',
   LATE_REPLY: 'lateReply',
   FINAL_DEADLINE: 'finalDeadline',
+  TYPING: 'typing',
 } as const satisfies Record<string, keyof ConfigValues>;
 type SeedKey = keyof typeof SEED_KEYS;
 const KEYS = new Set<string>(Object.values(SEED_KEYS));
@@ -131,6 +137,7 @@ export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
   dedupe: undefined,
   lateReply: undefined,
   finalDeadline: 14_500,
+  typing: false,
 });
 
 /** What `fromObject` accepts: our names or the seed's upper-case ones. */
@@ -175,6 +182,7 @@ export class Config implements ConfigValues {
   dedupe: false | { store?: DedupeStore; window?: number } | undefined = DEFAULT_CONFIG.dedupe;
   lateReply: LateReplyMode | undefined = DEFAULT_CONFIG.lateReply;
   finalDeadline: number = DEFAULT_CONFIG.finalDeadline;
+  typing: boolean = DEFAULT_CONFIG.typing;
   #encodingAESKey: string | undefined;
 
   // One accessor per seed key on the prototype: no per-read cost (a Proxy would have one), and
@@ -247,7 +255,7 @@ export class Config implements ConfigValues {
    * `false`: off), `ZGROBOT_HOST`, `ZGROBOT_PORT`, `ZGROBOT_REPLY_TIMEOUT`,
    * `ZGROBOT_BODY_LIMIT`, `ZGROBOT_BODY_TIMEOUT`, `ZGROBOT_HEADERS_TIMEOUT`, `ZGROBOT_REQUEST_TIMEOUT`,
    * `ZGROBOT_KEEP_ALIVE_TIMEOUT`, `ZGROBOT_CONNECTIONS_CHECKING_INTERVAL`, `ZGROBOT_MAX_CONNECTIONS`,
-   * `ZGROBOT_LATE_REPLY`, `ZGROBOT_FINAL_DEADLINE`,
+   * `ZGROBOT_LATE_REPLY`, `ZGROBOT_FINAL_DEADLINE`, `ZGROBOT_TYPING` (`true` or `false`),
    * `ZGROBOT_SESSION_STORAGE=false` to turn sessions off, `ZGROBOT_DEDUPE=false` to turn dedup off
    * and `ZGROBOT_NONCE_STORE=false` to turn the replay check off.
    */
@@ -291,6 +299,7 @@ export class Config implements ConfigValues {
       dedupe: this.dedupe === false ? false : (this.dedupe?.store?.constructor.name ?? 'memory'),
       lateReply: this.lateReply,
       finalDeadline: this.finalDeadline,
+      typing: this.typing,
     };
   }
 
@@ -358,6 +367,12 @@ export class Config implements ConfigValues {
           );
         }
         this.lateReply = value === null ? undefined : value;
+        return;
+      case 'typing':
+        if (value !== true && value !== false && value !== 'true' && value !== 'false') {
+          throw new TypeError(`config typing must be true or false, got ${String(value)}`);
+        }
+        this.typing = value === true || value === 'true';
         return;
       case 'encodingAESKey':
         this.encodingAESKey = value === null ? undefined : String(value);
