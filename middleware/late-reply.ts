@@ -1,3 +1,4 @@
+import type { Client } from '../src/core/client/client.js';
 import { PipelineError } from '../src/core/errors.js';
 import { messageFields } from '../src/core/log-fields.js';
 import type { Logger } from '../src/core/logger.js';
@@ -33,6 +34,14 @@ export interface LateReplyOptions {
    * a `PendingTurns`'s `track`, so a shutdown can wait for them (`robot.close()` does).
    */
   trackTurn?: TrackTurn;
+  /**
+   * 正在输入：回合超过 `replyTimeout`（或 handler 调用了 `defer()`）之后，一直向用户显示“正在输入”，
+   * 直到迟到的回复送出，然后取消。需要 `client`。Show "typing…" to the user while a late or
+   * deferred turn still works, until its late reply has gone out, then cancel it; needs `client`.
+   * `{ refreshEvery }`: how often it is shown again, in ms (WeChat shows it for 15 s; default
+   * 14 000).
+   */
+  typing?: boolean | { refreshEvery?: number };
   logger?: Logger;
 }
 
@@ -82,6 +91,8 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
     );
   }
   return async (reply, message, logger) => {
+    // A typing status shown for this message stops before the reply goes, not after.
+    await showing.get(message)?.();
     const fields = { ...messageFields(message), replyType: reply.type };
     if (mode === 'drop') {
       logger.warn(
@@ -106,6 +117,91 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
         { ...fields, err: error },
         'zgrobot: could not send a late reply as a customer-service message',
       );
+    }
+  };
+}
+
+/** How often "typing…" is shown again while a late turn works on: WeChat shows it for 15 s. */
+export const DEFAULT_TYPING_REFRESH = 14_000;
+
+/**
+ * The messages whose typing status is being shown, each with what stops showing it again
+ * (resolved once the last Typing went out): the late pusher calls it before it sends the reply.
+ */
+const showing = new WeakMap<AnyMessage, () => Promise<void>>();
+
+/** The client method {@link typingWhile} calls. */
+export type TypingClient = Pick<Client, 'sendTypingStatus'>;
+
+/**
+ * Runs along with the late part of a turn (the work, then the delivery of its reply): resolves
+ * or rejects as `late` does, once the typing status it showed the user is cancelled. Made once
+ * per pipeline by {@link typingWhile}.
+ */
+export type ShowTyping = <T>(
+  late: Promise<T>,
+  message: AnyMessage | undefined,
+  logger: Logger,
+) => Promise<T>;
+
+function isTypingClient(client: unknown): client is TypingClient {
+  return typeof (client as Partial<TypingClient> | undefined)?.sendTypingStatus === 'function';
+}
+
+/**
+ * The `typing` option: shows "正在输入" to the user while the late part of a turn goes on — the
+ * handlers still working, then the wait for a WeChat retry that may take the reply — sending it
+ * at once and again every `refreshEvery` ms. It stops before the late reply is pushed (the
+ * pusher of {@link latePusher} waits for the last Typing, so none follows the reply) and is
+ * cancelled when the late part is over (the pushed reply ends it on WeChat's side already; the
+ * cancel covers a turn with nothing to send, a failed push and a reply a retry took). A failed
+ * typing call is logged and changes nothing else. Without `typing` the late part passes through
+ * untouched.
+ *
+ * @throws {PipelineError} for `typing` without a client that has `sendTypingStatus`.
+ * @example
+ * ```ts
+ * const typing = typingWhile({ typing: true, client });
+ * await typing(workThenDelivery, message, logger); // Typing … (reply) … CancelTyping
+ * ```
+ */
+export function typingWhile(options: LateReplyOptions = {}): ShowTyping {
+  const { typing, client } = options;
+  if (!typing) return (late) => late;
+  if (!isTypingClient(client)) {
+    throw new PipelineError(
+      'typing needs a client (appId and appSecret) to send the typing status',
+    );
+  }
+  const every = (typeof typing === 'object' && typing.refreshEvery) || DEFAULT_TYPING_REFRESH;
+  return async (late, message, logger) => {
+    const user = message?.source;
+    if (!user) return late;
+    const send = (command: 'Typing' | 'CancelTyping') =>
+      client.sendTypingStatus(user, command).then(
+        () => undefined,
+        (error: unknown) =>
+          logger.warn(
+            { command, openid: user, err: error },
+            'zgrobot: could not send the typing status',
+          ),
+      );
+    let shown = send('Typing');
+    const timer = setInterval(() => {
+      shown = shown.then(() => send('Typing'));
+    }, every);
+    // Stops the refresh; resolves once the last Typing has gone out, so nothing overtakes it.
+    const stop = () => {
+      clearInterval(timer);
+      return shown;
+    };
+    if (message) showing.set(message, stop);
+    try {
+      return await late;
+    } finally {
+      await stop();
+      if (message) showing.delete(message);
+      await send('CancelTyping');
     }
   };
 }

@@ -93,6 +93,12 @@ export interface PipelineConfig {
   finalDeadline?: number;
   /** Told of every turn until it is over: a `PendingTurns`'s `track`, for a graceful shutdown. */
   trackTurn?: TrackTurn;
+  /**
+   * Show "正在输入" to the user while a late or deferred turn still works, until its late reply
+   * has gone out (then cancelled); needs `client`. `{ refreshEvery }` sets how often it is shown
+   * again (ms, default 14 000).
+   */
+  typing?: boolean | { refreshEvery?: number };
   logger?: Logger;
 }
 

@@ -2,7 +2,7 @@ import { turnFields } from '../src/core/log-fields.js';
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_REPLY_TIMEOUT } from '../src/core/turn/clock.js';
 import { clientGone, type HttpContext, type Stage } from './context.js';
-import { type LateReplyOptions, latePusher } from './late-reply.js';
+import { type LateReplyOptions, latePusher, typingWhile } from './late-reply.js';
 import { answer, replyOf, settleAnswer } from './render.js';
 import { type PipelineState, stateOf } from './state.js';
 
@@ -38,6 +38,7 @@ export function turn(options: TurnOptions = {}): Stage {
   const replyTimeout = options.replyTimeout ?? DEFAULT_REPLY_TIMEOUT;
   const push = latePusher(options);
   const track = options.trackTurn ?? (() => {});
+  const typing = typingWhile(options);
 
   /**
    * Answers within the deadline; resolves with the late delivery still to come, if any (in an
@@ -66,16 +67,20 @@ export function turn(options: TurnOptions = {}): Stage {
       );
     }
     answer(ctx, 'success');
-    const late = inner.then(
-      async () => {
-        await deliverLate(state, push, logger);
-        logDone(state, logger);
-      },
-      (error: unknown) =>
-        logger.error(
-          { ...turnFields(state.message, clock.arrivedAt), err: error },
-          'zgrobot: error after answering',
-        ),
+    const late = typing(
+      inner.then(
+        async () => {
+          await deliverLate(state, push, logger);
+          logDone(state, logger);
+        },
+        (error: unknown) =>
+          logger.error(
+            { ...turnFields(state.message, clock.arrivedAt), err: error },
+            'zgrobot: error after answering',
+          ),
+      ),
+      state.message,
+      logger,
     );
     return { late };
   };

@@ -89,6 +89,11 @@ export interface ConfigValues extends ServerLimits {
    * `X-Forwarded-Proto` and `X-Forwarded-Host` (Koa's `app.proxy`).
    */
   proxy: number;
+  /**
+   * Show "正在输入" (typing…) to the user while a late or deferred turn still works, until its
+   * late reply goes out; needs `appId` and `appSecret`. Default `false`.
+   */
+  typing: boolean;
 }
 
 /** The upper-case key of each setting (`config['HOST']`, WeRoBot's way) and ours. */
@@ -117,6 +122,7 @@ const SEED_KEYS = {
   FINAL_DEADLINE: 'finalDeadline',
   SHUTDOWN_TIMEOUT: 'shutdownTimeout',
   PROXY: 'proxy',
+  TYPING: 'typing',
 } as const satisfies Record<string, keyof ConfigValues>;
 type SeedKey = keyof typeof SEED_KEYS;
 const KEYS = new Set<string>(Object.values(SEED_KEYS));
@@ -152,6 +158,7 @@ export const DEFAULT_CONFIG: Readonly<ConfigValues> = Object.freeze({
   finalDeadline: 14_500,
   shutdownTimeout: 15_000,
   proxy: 0,
+  typing: false,
 });
 
 /** The environment variable of a setting: `ZGROBOT_REPLY_TIMEOUT` for `replyTimeout`. */
@@ -204,6 +211,7 @@ export class Config implements ConfigValues {
   finalDeadline: number = DEFAULT_CONFIG.finalDeadline;
   shutdownTimeout: number = DEFAULT_CONFIG.shutdownTimeout;
   proxy: number = DEFAULT_CONFIG.proxy;
+  typing: boolean = DEFAULT_CONFIG.typing;
   #encodingAESKey: string | undefined;
 
   // One accessor per seed key on the prototype: no per-read cost (a Proxy would have one), and
@@ -333,6 +341,7 @@ export class Config implements ConfigValues {
       finalDeadline: this.finalDeadline,
       shutdownTimeout: this.shutdownTimeout,
       proxy: this.proxy,
+      typing: this.typing,
     };
   }
 
@@ -415,6 +424,12 @@ export class Config implements ConfigValues {
           throw new TypeError(`${name} must be 'customer-service' or 'drop', got ${String(value)}`);
         }
         this.lateReply = value === null ? undefined : value;
+        return;
+      case 'typing':
+        if (value !== true && value !== false && value !== 'true' && value !== 'false') {
+          throw new TypeError(`config typing must be true or false, got ${String(value)}`);
+        }
+        this.typing = value === true || value === 'true';
         return;
       case 'encodingAESKey':
         this.encodingAESKey = value === null ? undefined : String(value);

@@ -478,7 +478,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   // Late replies go out with `robot.client`; none when lateReply is 'drop' or without credentials.
   #customerService(): CustomerServiceClient | undefined {
     const c = this.config;
-    if (c.lateReply === 'drop' || !c.appId || !c.appSecret) return undefined;
+    if ((c.lateReply === 'drop' && !c.typing) || !c.appId || !c.appSecret) return undefined;
     return (this as { client?: CustomerServiceClient }).client;
   }
 
@@ -501,6 +501,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       c.dedupe,
       c.lateReply,
       c.finalDeadline,
+      c.typing,
       client,
       this.logger,
       this.#middleware,
@@ -527,6 +528,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       client,
       finalDeadline: c.finalDeadline,
       trackTurn: this.#turns.track,
+      typing: c.typing,
       errorPage: this.#errorPage,
       // The handlers were typed against S at registration; the pipeline stores any session.
       routes: this as unknown as Router,

@@ -34,6 +34,7 @@ const SAMPLES: Record<Key, [string, unknown]> = {
   finalDeadline: ['12000', 12000],
   shutdownTimeout: ['20000', 20000],
   proxy: ['2', 2],
+  typing: ['true', true],
 };
 
 /** For each setting that can be given a wrong value: one, and the start of the error. */

@@ -146,6 +146,7 @@ describe("the seed's keys read and written directly (config['HOST'])", () => {
     ['DEDUPE', 'dedupe', false],
     ['LATE_REPLY', 'lateReply', 'drop'],
     ['FINAL_DEADLINE', 'finalDeadline', 20_000],
+    ['TYPING', 'typing', true],
   ];
 
   it.each(PAIRS)("config['%s'] = x sets config.%s, and reads it back", (seed, ours, value) => {

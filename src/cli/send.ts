@@ -69,11 +69,26 @@ function fieldValue(type: MessageType, name: string, value: string): unknown {
       .filter(Boolean)
       .map((picMd5Sum) => ({ picMd5Sum }));
   }
+  if (spec.kind === 'list') return jsonArray(name, value);
   const number = Number(value);
   if (value.trim() === '' || Number.isNaN(number)) {
     throw new UsageError(`field ${name} needs a number, not "${value}"`, 'send');
   }
   return spec.kind === 'int' ? Math.trunc(number) : number;
+}
+
+/** A `list` field from the command line: a JSON array (`-f 'list=[{"templateId":"T"}]'`). */
+function jsonArray(name: string, value: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed)) {
+    throw new UsageError(`field ${name} needs a JSON array, not "${value}"`, 'send');
+  }
+  return parsed;
 }
 
 function number(name: string, value: string | undefined): number {

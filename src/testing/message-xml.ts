@@ -1,4 +1,10 @@
-import type { FieldSpec, FieldsOf, PicListItem } from '../core/messages/fields.js';
+import type {
+  FieldSpec,
+  FieldsOf,
+  ListItemSpec,
+  PicListItem,
+  ScalarKind,
+} from '../core/messages/fields.js';
 import { MESSAGE_KINDS, type MessageKinds, type MessageType } from '../core/messages/kinds.js';
 import { cdata } from '../core/replies/xml.js';
 
@@ -31,7 +37,15 @@ type KindRow = {
 };
 
 /** WeChat writes these events in capitals (`CLICK`, `VIEW`…); the rest in lower case. */
-const UPPER_CASE_EVENTS = new Set(['click', 'view', 'scan', 'location', 'templatesendjobfinish']);
+const UPPER_CASE_EVENTS = new Set([
+  'click',
+  'view',
+  'scan',
+  'location',
+  'templatesendjobfinish',
+  'masssendjobfinish',
+  'publishjobfinish',
+]);
 
 let lastMessageId = BigInt(Date.now()) * 1_000_000n;
 
@@ -50,41 +64,71 @@ export function nextMessageId(): string {
 
 type XmlTree = Map<string, string | XmlTree>;
 
+/** Keys of an `XmlTree` that start with this hold XML written as it is (a list's elements). */
+const RAW = '\u0000';
+
+/** The element at `path` below `tree`, made when missing. */
+function node(tree: XmlTree, path: readonly string[]): XmlTree {
+  let current = tree;
+  for (const step of path) {
+    let child = current.get(step);
+    if (!(child instanceof Map)) {
+      child = new Map();
+      current.set(step, child);
+    }
+    current = child;
+  }
+  return current;
+}
+
 function put(tree: XmlTree, path: string[], inner: string): void {
-  const [head, ...rest] = path;
-  if (head === undefined) return;
-  if (rest.length === 0) {
-    tree.set(head, inner);
-    return;
-  }
-  let child = tree.get(head);
-  if (!(child instanceof Map)) {
-    child = new Map();
-    tree.set(head, child);
-  }
-  put(child, rest, inner);
+  const last = path.pop();
+  if (last !== undefined) node(tree, path).set(last, inner);
 }
 
 function render(tree: XmlTree): string {
   let out = '';
   for (const [name, value] of tree) {
-    out += `<${name}>${typeof value === 'string' ? value : render(value)}</${name}>`;
+    if (name.startsWith(RAW)) out += value;
+    else out += `<${name}>${typeof value === 'string' ? value : render(value)}</${name}>`;
   }
   return out;
+}
+
+function renderScalar(kind: ScalarKind, value: unknown): string {
+  return kind === 'string' ? cdata(String(value)) : String(value);
 }
 
 function renderValue(spec: FieldSpec, value: unknown): string {
   switch (spec.kind) {
     case 'string':
-      return cdata(String(value));
     case 'int':
     case 'float':
-      return String(value);
+      return renderScalar(spec.kind, value);
     case 'picList':
       return (value as PicListItem[])
         .map((item) => `<item><PicMd5Sum>${cdata(item.picMd5Sum)}</PicMd5Sum></item>`)
         .join('');
+    case 'list':
+      // The repeated element's content; `buildMessageXml` writes one element per item.
+      return '';
   }
+}
+
+/** The repeated element of a `list` field, once per item: `<List>…</List><List>…</List>`. */
+function renderList(name: string, item: ListItemSpec, values: readonly unknown[]): string {
+  return values
+    .map((value) => {
+      if (typeof item === 'string') return `<${name}>${renderScalar(item, value)}</${name}>`;
+      const tree: XmlTree = new Map();
+      const fields = value as Record<string, unknown>;
+      for (const [field, spec] of Object.entries(item)) {
+        const one = fields[field];
+        if (one !== undefined) put(tree, spec.xml.split('.'), renderScalar(spec.kind, one));
+      }
+      return `<${name}>${render(tree)}</${name}>`;
+    })
+    .join('');
 }
 
 /**
@@ -116,7 +160,16 @@ export function buildMessageXml<T extends MessageType>(type: T, input: MessageIn
   }
   for (const [name, spec] of Object.entries(row.fields)) {
     const value = values[name];
-    if (value !== undefined) put(tree, spec.xml.split('.'), renderValue(spec, value));
+    if (value === undefined) continue;
+    const path = spec.xml.split('.');
+    if (spec.kind === 'list') {
+      // The last step repeats: its parent gets one element per item.
+      const last = path.pop() ?? '';
+      const elements = renderList(last, spec.item ?? 'string', value as unknown[]);
+      node(tree, path).set(`${RAW}${last}`, elements);
+    } else {
+      put(tree, path, renderValue(spec, value));
+    }
   }
   if (isEvent) {
     if (values.messageId !== undefined) tree.set('MsgID', values.messageId);

@@ -203,6 +203,26 @@ describe('zgrobot send, to the running example bot', () => {
     );
   });
 
+  it('takes a list field as a JSON array', async () => {
+    const list = JSON.stringify([{ templateId: 'T1', subscribeStatusString: 'accept' }]);
+    const run = await cli([
+      'send',
+      botUrl,
+      '--token',
+      TOKEN,
+      'subscribeMsgPopup',
+      '-f',
+      `list=${list}`,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expectOneLineError(
+      await cli(['send', botUrl, '--token', TOKEN, 'subscribeMsgPopup', '-f', 'list=T1']),
+      2,
+      /field list needs a JSON array, not "T1"/,
+    );
+  });
+
   it('sends a hand-written XML file, and from standard input', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zgrobot-cli-'));
     const file = join(dir, 'message.xml');

@@ -8,11 +8,9 @@ import {
   type UserInfoResult,
   type WeChatResult,
 } from '../../src/core/client/index.js';
-import {
-  type FakeReply,
-  type FakeWeChatApi,
-  startFakeWeChatApi,
-} from '../support/fake-wechat-api.js';
+import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
+import type { JsonCase } from './fixtures/json-case.js';
+import { PLATFORM_CASES } from './fixtures/platform-cases.js';
 import { PLATFORM_METHODS } from './platform-methods.js';
 
 const OK = { errcode: 0, errmsg: 'ok' };
@@ -38,25 +36,9 @@ const ARTICLE = {
   content_source_url: 'https://example.com',
 };
 
-/** One JSON API call: what the client must send and what it must return. */
-interface JsonCase {
-  name: string;
-  call: (client: Client) => Promise<unknown>;
-  method: 'GET' | 'POST';
-  path: string;
-  /** Query parameters besides `access_token`. */
-  query?: Record<string, string>;
-  /** Expected JSON body (exactly); omitted for GETs, which must have none. */
-  body?: unknown;
-  /** Expected raw body text, for bodies with 64-bit numbers. */
-  rawBody?: string;
-  /** What the fake answers. Default `{errcode:0, errmsg:'ok'}`. */
-  reply?: FakeReply;
-  /** Expected result. Default: the reply's JSON. */
-  result?: unknown;
-}
-
 const cases: JsonCase[] = [
+  // Issue 11's areas (subscription messages, sessions, blacklist, short keys, data, comments).
+  ...PLATFORM_CASES,
   // 7.1
   {
     name: 'getIpList',

@@ -248,6 +248,8 @@ function fieldValue(name: string, spec: FieldSpec): fc.Arbitrary<FieldValue> {
             xml: sums.map((s) => `<item><PicMd5Sum>${cdataOf(s)}</PicMd5Sum></item>`).join(''),
             expected: sums.map((picMd5Sum) => ({ picMd5Sum })),
           }));
+      case 'list':
+        return listValue(spec);
     }
   })();
   return fc.tuple(present, value).map(([isPresent, v]) => ({
@@ -260,10 +262,50 @@ function fieldValue(name: string, spec: FieldSpec): fc.Arbitrary<FieldValue> {
         ? undefined
         : spec.kind === 'string'
           ? ''
-          : spec.kind === 'picList'
+          : spec.kind === 'picList' || spec.kind === 'list'
             ? []
             : Number.NaN,
   }));
+}
+
+/**
+ * A `list` field: zero to three occurrences of its repeated element, written inside its parent
+ * (the entry's path ends in {@link RAW}, which `nest` writes as it is).
+ */
+function listValue(spec: FieldSpec): fc.Arbitrary<{ xml: string; expected: unknown }> {
+  const name = spec.xml.split('.').at(-1) ?? '';
+  const item = spec.item ?? 'string';
+  const one: fc.Arbitrary<{ xml: string; expected: unknown }> =
+    typeof item === 'string'
+      ? fieldValue(name, { xml: name, kind: item }).map((f) => ({
+          xml: `<${name}>${f.xml ?? ''}</${name}>`,
+          expected: f.expected,
+        }))
+      : fc.tuple(...Object.entries(item).map(([n, s]) => fieldValue(n, s))).map((fields) => ({
+          xml: `<${name}>${nest(
+            fields
+              .filter((f): f is FieldValue & { xml: string } => f.xml !== undefined)
+              .map((f) => [f.spec.xml, f.xml]),
+          )}</${name}>`,
+          expected: Object.fromEntries(
+            fields.filter((f) => f.expected !== undefined).map((f) => [f.name, f.expected]),
+          ),
+        }));
+  return fc.array(one, { maxLength: 3 }).map((items) => ({
+    xml: items.map((i) => i.xml).join(''),
+    expected: items.map((i) => i.expected),
+  }));
+}
+
+/** The last step of a path that `nest` writes as it is, without an element around it. */
+const RAW = '\u0000';
+
+/** Where a field's XML goes: a list's elements go straight into the parent of its path. */
+function xmlPath(spec: FieldSpec): string {
+  if (spec.kind !== 'list') return spec.xml;
+  const steps = spec.xml.split('.');
+  steps[steps.length - 1] = RAW;
+  return steps.join('.');
 }
 
 /** Nests dotted paths: `[['A.B', x], ['A.C', y]]` → `<A><B>x</B><C>y</C></A>`. */
@@ -273,7 +315,7 @@ function nest(entries: [string, string][]): string {
   for (const [path, xml] of entries) {
     const [head, ...rest] = path.split('.');
     if (head === undefined) continue;
-    if (rest.length === 0) out += `<${head}>${xml}</${head}>`;
+    if (rest.length === 0) out += head === RAW ? xml : `<${head}>${xml}</${head}>`;
     else {
       const list = groups.get(head) ?? [];
       list.push([rest.join('.'), xml]);
@@ -347,7 +389,7 @@ export function validMessage(
           `<MsgType>${cdataOf(casing(unknownMsgType))}</MsgType>` +
           (eventName === undefined ? '' : `<Event>${cdataOf(casing(eventName))}</Event>`) +
           (unknownMsgType === 'event' ? '' : `<MsgId>${messageId}</MsgId>`) +
-          nest(leaves.map((f) => [f.spec.xml, f.xml]));
+          nest(leaves.map((f) => [xmlPath(f.spec), f.xml]));
         for (const [name, value, enc] of r.extra) {
           body += `<${name}>${encodeText(value, enc).xml}</${name}>`;
         }

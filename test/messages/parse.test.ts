@@ -50,8 +50,38 @@ function sampleFor(spec: FieldSpec, name: string): { xml: string; value: unknown
         xml: '<item><PicMd5Sum><![CDATA[md5-a]]></PicMd5Sum></item><item><PicMd5Sum><![CDATA[md5-b]]></PicMd5Sum></item>',
         value: [{ picMd5Sum: 'md5-a' }, { picMd5Sum: 'md5-b' }],
       };
+    case 'list': {
+      // Two occurrences of the repeated element, each with every field of an item.
+      const element = spec.xml.split('.').at(-1);
+      const item = spec.item ?? 'string';
+      const one = (n: number) => {
+        if (typeof item === 'string') {
+          const leaf = sampleFor({ xml: '', kind: item }, `${name}${n}`);
+          return { xml: `<${element}>${leaf.xml}</${element}>`, value: leaf.value };
+        }
+        const fields = Object.entries(item).map(([field, s]) => {
+          const leaf = sampleFor(s, `${field}${n}`);
+          return { field, xml: `<${s.xml}>${leaf.xml}</${s.xml}>`, value: leaf.value };
+        });
+        return {
+          xml: `<${element}>${fields.map((f) => f.xml).join('')}</${element}>`,
+          value: Object.fromEntries(fields.map((f) => [f.field, f.value])),
+        };
+      };
+      const items = [one(1), one(2)];
+      return { xml: items.map((i) => i.xml).join(''), value: items.map((i) => i.value) };
+    }
   }
 }
+
+/** Where a field's sample goes: a list's elements go straight into the parent of its path. */
+function samplePath(spec: FieldSpec): string {
+  if (spec.kind !== 'list') return spec.xml;
+  return [...spec.xml.split('.').slice(0, -1), RAW].join('.');
+}
+
+/** The last step of a path that `nest` writes as it is, without an element around it. */
+const RAW = '\u0000';
 
 /** Nests dotted paths: { 'A.B': x, 'A.C': y } → <A><B>x</B><C>y</C></A>. */
 function nest(entries: [string, string][]): string {
@@ -60,7 +90,7 @@ function nest(entries: [string, string][]): string {
   for (const [path, xml] of entries) {
     const [head, ...rest] = path.split('.');
     if (head === undefined) continue;
-    if (rest.length === 0) out += `<${head}>${xml}</${head}>`;
+    if (rest.length === 0) out += head === RAW ? xml : `<${head}>${xml}</${head}>`;
     else {
       const list = groups.get(head) ?? [];
       list.push([rest.join('.'), xml]);
@@ -75,7 +105,7 @@ function xmlForRow(type: MessageType, row: Row, withOptional: boolean): string {
   const entries: [string, string][] = [];
   for (const [name, spec] of Object.entries(row.fields)) {
     if (spec.optional && !withOptional) continue;
-    entries.push([spec.xml, sampleFor(spec, name).xml]);
+    entries.push([samplePath(spec), sampleFor(spec, name).xml]);
   }
   const body = nest(entries);
   if (type === 'unknown') return `<xml>${HEAD('some_new_type')}<Foo><![CDATA[bar]]></Foo></xml>`;

@@ -50,6 +50,17 @@ function sample(name: string, spec: FieldSpec): unknown {
       return 23.134521;
     case 'picList':
       return [{ picMd5Sum: 'aaa' }, { picMd5Sum: 'bbb' }];
+    case 'list': {
+      // One item and two: a lone element must still come back as an array.
+      const item = spec.item ?? 'string';
+      const one = (n: number) =>
+        typeof item === 'string'
+          ? sample(`${name}${n}`, { xml: '', kind: item })
+          : Object.fromEntries(
+              Object.entries(item).map(([field, s]) => [field, sample(`${field}${n}`, s)]),
+            );
+      return name.length % 2 === 0 ? [one(1)] : [one(1), one(2)];
+    }
   }
 }
 

@@ -9,6 +9,8 @@
 // overridable in a subclass, and let calls go through `this`, so an overridden `getAccessToken`
 // (or `call`) is used by every area.
 import { AccountApi } from './account.js';
+import { BlacklistApi } from './blacklist.js';
+import { CommentApi } from './comment.js';
 import {
   type AppCaller,
   type CallSpec,
@@ -18,8 +20,10 @@ import {
   type UploadCallOptions,
 } from './core.js';
 import { CustomServiceApi } from './custom-service.js';
+import { DataCubeApi } from './datacube.js';
 // Raw calls, web authorization, JS-SDK (issue 11, items 1-3).
 import { JssdkApi } from './jssdk.js';
+import { KfSessionApi } from './kf-session.js';
 import { MassApi } from './mass.js';
 import { MaterialApi } from './material.js';
 import type { MediaInput } from './media.js';
@@ -29,6 +33,8 @@ import { MessageApi } from './message.js';
 import { OAuthApi } from './oauth.js';
 import { PublishApi } from './publish.js';
 import { RawApi } from './raw.js';
+import { ShortKeyApi } from './short-key.js';
+import { SubscribeMessageApi } from './subscribe-message.js';
 import { TagApi } from './tag.js';
 import { TemplateApi } from './template.js';
 import { UserApi } from './user.js';
@@ -50,6 +56,13 @@ export const AREAS = [
   RawApi,
   OAuthApi,
   JssdkApi,
+  // Issue 11: subscription messages, customer-service sessions, blacklist, short keys, data, comments.
+  SubscribeMessageApi,
+  KfSessionApi,
+  BlacklistApi,
+  ShortKeyApi,
+  DataCubeApi,
+  CommentApi,
 ] as const;
 
 type AreaClass = (typeof AREAS)[number];
@@ -77,14 +90,24 @@ export interface Client
     // Raw calls, web authorization, JS-SDK.
     RawApi,
     OAuthApi,
-    JssdkApi {}
+    JssdkApi,
+    // Issue 11: subscription messages, customer-service sessions, blacklist, short keys, data, comments.
+    SubscribeMessageApi,
+    KfSessionApi,
+    BlacklistApi,
+    ShortKeyApi,
+    DataCubeApi,
+    CommentApi {}
 
 /**
  * The WeChat Official Account API client: every API of WeRoBot's `Client` (menus,
  * customer-service and mass messages, users, tags, QR codes, media and material, templates)
- * plus drafts and publishing, as camelCase async methods; web authorization (`oauthAuthorizeUrl`,
- * `exchangeOAuthCode`…), the JS-SDK (`jssdkConfig`, `getJsapiTicket`), and any other API by its
- * path (`get`, `post`, `upload`, `download`) with the same token handling and errors.
+ * plus drafts and publishing, subscription messages (订阅通知), template management,
+ * customer-service sessions and the typing status, the blacklist, short keys, data analysis
+ * (数据统计) and article comments, as camelCase async methods; web authorization
+ * (`oauthAuthorizeUrl`, `exchangeOAuthCode`…), the JS-SDK (`jssdkConfig`, `getJsapiTicket`), and
+ * any other API by its path (`get`, `post`, `upload`, `download`) with the same token handling and
+ * errors.
  *
  * Every method gets its access token through {@link Client.getAccessToken}, which caches the
  * token until 60 s before it expires and shares one refresh among concurrent callers. When

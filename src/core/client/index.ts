@@ -80,6 +80,8 @@ export type {
   OAuthToken,
   OAuthUserInfo,
 } from './oauth.js';
+// Issue 11: subscription messages, sessions, blacklist, short keys, data, comments.
+export type * from './platform-types.js';
 export type {
   AddDraftResult,
   ArticleItem,

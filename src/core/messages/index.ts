@@ -9,7 +9,14 @@
  * ```
  * @module
  */
-export type { FieldKind, FieldSpec, PicListItem } from './fields.js';
+export type {
+  FieldKind,
+  FieldSpec,
+  ListItemSpec,
+  PicListItem,
+  ScalarFieldSpec,
+  ScalarKind,
+} from './fields.js';
 export {
   type EventType,
   isMessageType,

@@ -1,4 +1,4 @@
-import { float, int, opt, picList, str } from './fields.js';
+import { float, int, list, opt, picList, str } from './fields.js';
 
 /**
  * The one table of message and event kinds (PROTOCOL.md §3). Each row gives the `type` a parsed
@@ -299,6 +299,144 @@ export const MESSAGE_KINDS = {
     event: 'submit_membercard_user_info',
     method: 'submitMembercardUserInfo',
     fields: { cardId: str('CardId'), userCardCode: str('UserCardCode') },
+  },
+  // 订阅通知 (subscription messages). Each `List` may come once or repeated: always an array.
+  subscribe_msg_popup_event_event: {
+    event: 'subscribe_msg_popup_event',
+    method: 'subscribeMsgPopup',
+    fields: {
+      list: list('SubscribeMsgPopupEvent.List', {
+        templateId: str('TemplateId'),
+        subscribeStatusString: str('SubscribeStatusString'),
+        popupScene: opt(int('PopupScene')),
+      }),
+    },
+  },
+  subscribe_msg_change_event_event: {
+    event: 'subscribe_msg_change_event',
+    method: 'subscribeMsgChange',
+    fields: {
+      // WeChat's own sample of this event wraps the list in <SubscribeMsgPopupEvent>.
+      list: list(
+        'SubscribeMsgChangeEvent.List',
+        { templateId: str('TemplateId'), subscribeStatusString: str('SubscribeStatusString') },
+        { or: 'SubscribeMsgPopupEvent.List' },
+      ),
+    },
+  },
+  subscribe_msg_sent_event_event: {
+    event: 'subscribe_msg_sent_event',
+    method: 'subscribeMsgSent',
+    fields: {
+      list: list('SubscribeMsgSentEvent.List', {
+        templateId: str('TemplateId'),
+        // A 64-bit id: kept as a string.
+        msgId: str('MsgID'),
+        errorCode: int('ErrorCode'),
+        errorStatus: str('ErrorStatus'),
+      }),
+    },
+  },
+
+  // 客服会话 (customer-service sessions).
+  kf_create_session_event: {
+    event: 'kf_create_session',
+    method: 'kfCreateSession',
+    fields: { kfAccount: str('KfAccount') },
+  },
+  kf_close_session_event: {
+    event: 'kf_close_session',
+    method: 'kfCloseSession',
+    fields: { kfAccount: str('KfAccount') },
+  },
+  kf_switch_session_event: {
+    event: 'kf_switch_session',
+    method: 'kfSwitchSession',
+    fields: { fromKfAccount: str('FromKfAccount'), toKfAccount: str('ToKfAccount') },
+  },
+
+  // Mass sending and publishing results. The mass job's id (`MsgID`) is the message's `messageId`.
+  masssendjobfinish_event: {
+    event: 'masssendjobfinish',
+    method: 'massSendJobFinish',
+    fields: {
+      status: str('Status'),
+      totalCount: int('TotalCount'),
+      filterCount: int('FilterCount'),
+      sentCount: int('SentCount'),
+      errorCount: int('ErrorCount'),
+      copyrightCheckCount: opt(int('CopyrightCheckResult.Count')),
+      copyrightCheckState: opt(int('CopyrightCheckResult.CheckState')),
+      copyrightCheckResults: list('CopyrightCheckResult.ResultList.item', {
+        articleIdx: int('ArticleIdx'),
+        userDeclareState: int('UserDeclareState'),
+        auditState: int('AuditState'),
+        originalArticleUrl: str('OriginalArticleUrl'),
+        originalArticleType: int('OriginalArticleType'),
+        canReprint: int('CanReprint'),
+        needReplaceContent: int('NeedReplaceContent'),
+        needShowReprintSource: int('NeedShowReprintSource'),
+      }),
+      articleUrlCount: opt(int('ArticleUrlResult.Count')),
+      articleUrls: list('ArticleUrlResult.ResultList.item', {
+        articleIdx: int('ArticleIdx'),
+        articleUrl: str('ArticleUrl'),
+      }),
+    },
+  },
+  publishjobfinish_event: {
+    event: 'publishjobfinish',
+    method: 'publishJobFinish',
+    fields: {
+      // A 64-bit id: kept as a string.
+      publishId: str('PublishEventInfo.publish_id'),
+      publishStatus: int('PublishEventInfo.publish_status'),
+      articleId: opt(str('PublishEventInfo.article_id')),
+      articleCount: opt(int('PublishEventInfo.article_detail.count')),
+      articles: list('PublishEventInfo.article_detail.item', {
+        idx: int('idx'),
+        articleUrl: str('article_url'),
+      }),
+      failIdx: list('PublishEventInfo.fail_idx', 'int'),
+    },
+  },
+  view_miniprogram_event: {
+    event: 'view_miniprogram',
+    method: 'viewMiniprogram',
+    // EventKey is the mini program page's path.
+    fields: { key: str('EventKey'), menuId: opt(str('MenuId')) },
+  },
+
+  // 微信认证 (verification) results.
+  qualification_verify_success_event: {
+    event: 'qualification_verify_success',
+    method: 'qualificationVerifySuccess',
+    fields: { expiredTime: int('ExpiredTime') },
+  },
+  qualification_verify_fail_event: {
+    event: 'qualification_verify_fail',
+    method: 'qualificationVerifyFail',
+    fields: { failTime: int('FailTime'), failReason: str('FailReason') },
+  },
+  naming_verify_success_event: {
+    event: 'naming_verify_success',
+    method: 'namingVerifySuccess',
+    fields: { expiredTime: int('ExpiredTime') },
+  },
+  naming_verify_fail_event: {
+    event: 'naming_verify_fail',
+    method: 'namingVerifyFail',
+    fields: { failTime: int('FailTime'), failReason: str('FailReason') },
+  },
+  annual_renew_event: {
+    event: 'annual_renew',
+    method: 'annualRenew',
+    fields: { expiredTime: int('ExpiredTime') },
+  },
+  verify_expired_event: {
+    event: 'verify_expired',
+    method: 'verifyExpired',
+    fields: { expiredTime: int('ExpiredTime') },
   },
   unknown_event: { event: null, method: 'unknownEvent', fields: {} },
 } as const;

@@ -1,19 +1,44 @@
-import type { FieldSpec, PicListItem } from './fields.js';
+import type { FieldSpec, ListItemSpec, PicListItem, ScalarKind } from './fields.js';
 import { MESSAGE_KINDS, type MessageType, messageTypeOf } from './kinds.js';
 import type { AnyMessage, XmlElement, XmlValue } from './types.js';
 import { parseXml } from './xml.js';
 
 type KindRow = { readonly fields: Readonly<Record<string, FieldSpec>> };
-/** A field to read: its name on the message, its spec, and its XML path split into steps. */
-type FieldReader = readonly [name: string, spec: FieldSpec, path: readonly string[]];
+/**
+ * A field to read: its name on the message, its spec, its XML path split into steps (and, for a
+ * list, the alternative path and the readers of an item's fields).
+ */
+interface FieldReader {
+  readonly name: string;
+  readonly spec: FieldSpec;
+  readonly path: readonly string[];
+  readonly or?: readonly string[];
+  readonly item?: ScalarKind | readonly FieldReader[];
+}
+
+function readerOf(name: string, spec: FieldSpec): FieldReader {
+  return {
+    name,
+    spec,
+    path: spec.xml.split('.'),
+    ...(spec.or === undefined ? {} : { or: spec.or.split('.') }),
+    ...(spec.item === undefined ? {} : { item: itemReaders(spec.item) }),
+  };
+}
+
+function itemReaders(item: ListItemSpec): ScalarKind | readonly FieldReader[] {
+  if (typeof item === 'string') return item;
+  return Object.entries(item).map(([name, spec]) => readerOf(name, spec));
+}
+
+function readersOf(fields: Readonly<Record<string, FieldSpec>>): readonly FieldReader[] {
+  return Object.entries(fields).map(([name, spec]) => readerOf(name, spec));
+}
 
 // Built once from the table of kinds, so a parse does no per-field set-up.
 const readers = new Map<MessageType, readonly FieldReader[]>();
 for (const [type, row] of Object.entries(MESSAGE_KINDS) as [MessageType, KindRow][]) {
-  readers.set(
-    type,
-    Object.entries(row.fields).map(([name, spec]) => [name, spec, spec.xml.split('.')] as const),
-  );
+  readers.set(type, readersOf(row.fields));
 }
 
 /**
@@ -43,23 +68,49 @@ export function messageFromElement(element: XmlElement, raw: string): AnyMessage
     raw,
     fields: element,
   };
-  for (const [name, spec, path] of readers.get(type) ?? []) {
-    const value = readField(element, spec, path);
-    if (value !== undefined) message[name] = value;
-  }
+  readFields(element, readers.get(type) ?? [], message);
   // The record was built field by field from the row of this very `type`.
   return message as unknown as AnyMessage;
 }
 
-function readField(element: XmlElement, spec: FieldSpec, path: readonly string[]): unknown {
-  const value = at(element, path);
-  if (spec.kind === 'picList') return readPicList(value);
+/** Reads each field below `element` into `into`, leaving out absent optional ones. */
+function readFields(
+  element: XmlElement,
+  fields: readonly FieldReader[],
+  into: Record<string, unknown>,
+): Record<string, unknown> {
+  for (const reader of fields) {
+    const value = readField(element, reader);
+    if (value !== undefined) into[reader.name] = value;
+  }
+  return into;
+}
+
+function readField(element: XmlElement, reader: FieldReader): unknown {
+  const { spec } = reader;
+  let value = at(element, reader.path);
+  switch (spec.kind) {
+    case 'picList':
+      return readPicList(value);
+    case 'list':
+      if (value === undefined && reader.or) value = at(element, reader.or);
+      return readList(value, reader.item ?? 'string');
+    default:
+      return readScalar(value, spec.kind, spec.optional);
+  }
+}
+
+function readScalar(
+  value: XmlValue | undefined,
+  kind: ScalarKind,
+  optional: boolean | undefined,
+): string | number | undefined {
   const raw = text(value);
   if (raw === undefined) {
-    if (spec.optional) return undefined;
-    return spec.kind === 'string' ? '' : Number.NaN;
+    if (optional) return undefined;
+    return kind === 'string' ? '' : Number.NaN;
   }
-  switch (spec.kind) {
+  switch (kind) {
     case 'string':
       return raw;
     case 'float':
@@ -67,6 +118,19 @@ function readField(element: XmlElement, spec: FieldSpec, path: readonly string[]
     case 'int':
       return toInt(raw);
   }
+}
+
+/** A repeated element as an array: one occurrence parses to a value, several to an array. */
+function readList(
+  value: XmlValue | undefined,
+  item: ScalarKind | readonly FieldReader[],
+): unknown[] {
+  if (value === undefined) return [];
+  const occurrences = Array.isArray(value) ? value : [value];
+  if (typeof item === 'string') return occurrences.map((one) => readScalar(one, item, false));
+  return occurrences.map((one) =>
+    readFields(typeof one === 'object' && !Array.isArray(one) ? one : {}, item, {}),
+  );
 }
 
 function readPicList(value: XmlValue | undefined): PicListItem[] {

@@ -80,3 +80,26 @@ export type CardSkuRemindEvent = MessageOf<'card_sku_remind_event'>;
 export type CardPayOrderEvent = MessageOf<'card_pay_order_event'>;
 export type SubmitMembercardUserInfoEvent = MessageOf<'submit_membercard_user_info_event'>;
 export type UnknownEvent = MessageOf<'unknown_event'>;
+export type SubscribeMsgPopupEvent = MessageOf<'subscribe_msg_popup_event_event'>;
+export type SubscribeMsgChangeEvent = MessageOf<'subscribe_msg_change_event_event'>;
+export type SubscribeMsgSentEvent = MessageOf<'subscribe_msg_sent_event_event'>;
+export type KfCreateSessionEvent = MessageOf<'kf_create_session_event'>;
+export type KfCloseSessionEvent = MessageOf<'kf_close_session_event'>;
+export type KfSwitchSessionEvent = MessageOf<'kf_switch_session_event'>;
+export type MassSendJobFinishEvent = MessageOf<'masssendjobfinish_event'>;
+export type PublishJobFinishEvent = MessageOf<'publishjobfinish_event'>;
+export type ViewMiniprogramEvent = MessageOf<'view_miniprogram_event'>;
+export type QualificationVerifySuccessEvent = MessageOf<'qualification_verify_success_event'>;
+export type QualificationVerifyFailEvent = MessageOf<'qualification_verify_fail_event'>;
+export type NamingVerifySuccessEvent = MessageOf<'naming_verify_success_event'>;
+export type NamingVerifyFailEvent = MessageOf<'naming_verify_fail_event'>;
+export type AnnualRenewEvent = MessageOf<'annual_renew_event'>;
+export type VerifyExpiredEvent = MessageOf<'verify_expired_event'>;
+/** One template of a `subscribe_msg_popup_event`: what the user chose for it. */
+export type SubscribeMsgPopupItem = SubscribeMsgPopupEvent['list'][number];
+/** One template of a `subscribe_msg_change_event`. */
+export type SubscribeMsgChangeItem = SubscribeMsgChangeEvent['list'][number];
+/** One notification of a `subscribe_msg_sent_event`: its id and how sending it went. */
+export type SubscribeMsgSentItem = SubscribeMsgSentEvent['list'][number];
+/** One article's originality check in a `MASSSENDJOBFINISH` event. */
+export type CopyrightCheckResultItem = MassSendJobFinishEvent['copyrightCheckResults'][number];
