@@ -6,6 +6,8 @@ export interface CliContext {
   readonly stdin: AsyncIterable<Uint8Array | string>;
   /** Adds a line (or lines) to what the run prints on standard output. */
   print(text: string): void;
+  /** Stops a command that runs until stopped (`playground`); without it, SIGINT or SIGTERM does. */
+  readonly signal?: AbortSignal;
 }
 
 /** All of `stdin`, as UTF-8 text. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `zgrobot` command: `init`, `token`, `send`, `verify`, `menu`, `help`. Run it in
+ * The `zgrobot` command: `init`, `token`, `send`, `verify`, `menu`, `playground`, `help`. Run it in
  * development as `npx tsx src/cli/main.ts …`, after the build as `node dist/src/cli/main.js …`
  * (or `zgrobot …` once installed). Exit codes: 0 done, 1 failed (one line on stderr), 2 wrong
  * usage.
@@ -29,6 +29,13 @@ export interface CliResult {
 export interface RunOptions {
   /** Standard input (`send … xml -`); default `process.stdin`. */
   stdin?: AsyncIterable<Uint8Array | string>;
+  /**
+   * Where printed text goes as soon as it is printed (`playground` prints its address, then runs
+   * until stopped); default: collected into the result's `stdout`.
+   */
+  stdout?: (text: string) => void;
+  /** Stops a command that runs until stopped (`playground`); default: SIGINT or SIGTERM. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -45,16 +52,18 @@ export async function run(
   options: RunOptions = {},
 ): Promise<CliResult> {
   let stdout = '';
+  const write =
+    options.stdout ??
+    ((text: string) => {
+      stdout += text;
+    });
   const ctx: CliContext = {
     env,
     stdin: options.stdin ?? process.stdin,
-    print: (text) => {
-      stdout += `${text}\n`;
-    },
+    print: (text) => write(`${text}\n`),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
-  const program = createProgram(ctx, (text) => {
-    stdout += text;
-  });
+  const program = createProgram(ctx, write);
   try {
     await program.parseAsync(args.length === 0 ? ['--help'] : args, { from: 'user' });
     return { stdout, stderr: '', exitCode: 0 };
@@ -67,7 +76,9 @@ export async function run(
 }
 
 async function main(): Promise<void> {
-  const result = await run(process.argv.slice(2));
+  const result = await run(process.argv.slice(2), process.env, {
+    stdout: (text) => process.stdout.write(text),
+  });
   if (result.stdout) process.stdout.write(result.stdout);
   if (result.stderr) process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;

@@ -6,7 +6,7 @@ import type { CliContext } from './context.js';
 import { CliError, UsageError } from './errors.js';
 
 /** The menu in a file: `{ button }`, or `{ menu: { button } }` as `menu get` prints it. */
-function menuFrom(text: string, file: string): Menu {
+export function menuFrom(text: string, file: string): Menu {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -87,7 +87,7 @@ async function menu(
   }
 }
 
-function cannotRead(file: string) {
+export function cannotRead(file: string) {
   return (error: NodeJS.ErrnoException): never => {
     throw new CliError(
       `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`,

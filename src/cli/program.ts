@@ -7,6 +7,7 @@ import type { CliContext } from './context.js';
 import { UsageError, usageErrorFrom } from './errors.js';
 import { initCommand } from './init/init.js';
 import { menuCommand } from './menu.js';
+import { playgroundCommand } from './playground.js';
 import { sendCommand } from './send.js';
 import { didYouMean } from './suggest.js';
 import { tokenCommand } from './token.js';
@@ -16,9 +17,10 @@ import { ownPackage } from './version.js';
 // Lines short enough that commander does not wrap them (it counts a Chinese character as one
 // column, a terminal shows two).
 const MAIN_DESCRIPTION = `Tools for WeChat Official Account bots made with zgrobot: start a project,
-make a token, talk to a running bot as WeChat does, manage the account's menu.
+make a token, talk to a running bot as WeChat does, chat with it in the browser,
+manage the account's menu.
 微信公众号机器人的命令行工具：新建项目、生成 token、
-像微信一样给机器人发消息、管理自定义菜单。`;
+像微信一样给机器人发消息、在浏览器里和它聊天、管理自定义菜单。`;
 
 const MAIN_AFTER = `
 Exit codes: 0 done, 1 failed (one line on stderr), 2 wrong usage.
@@ -29,6 +31,7 @@ Examples:
   zgrobot token 16
   zgrobot verify http://127.0.0.1:8888/ --token tokenhere
   zgrobot send http://127.0.0.1:8888/ --token tokenhere text 你好
+  zgrobot playground http://127.0.0.1:8888/ --token tokenhere
   zgrobot help send`;
 
 /** What commander ends with when it printed help or the version: not a failure. */
@@ -53,6 +56,7 @@ export function createProgram(ctx: CliContext, stdout: (text: string) => void): 
     sendCommand(ctx),
     verifyCommand(ctx),
     menuCommand(ctx),
+    playgroundCommand(ctx),
   ]) {
     program.addCommand(configure(command, command.name(), stdout));
   }
