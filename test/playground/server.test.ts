@@ -220,7 +220,9 @@ describe('replies WeChat would not accept', () => {
     answer: (res: import('node:http').ServerResponse) => unknown,
     options: { budget?: number; encrypted?: boolean } = {},
   ): Promise<Exchange> {
-    const bot = await startRawBot((_req, _body, res) => answer(res));
+    const bot = await startRawBot(async (_req, _body, res) => {
+      await answer(res);
+    });
     const pg = await startPlayground({
       url: bot.url,
       token: 'tokenhere',
