@@ -65,7 +65,7 @@ describe('zgrobot token', () => {
 });
 
 describe('help, version, usage errors', () => {
-  const COMMANDS = ['init', 'token', 'send', 'verify', 'menu'];
+  const COMMANDS = ['init', 'token', 'send', 'verify', 'menu', 'playground'];
 
   it('--help, no arguments and `help` print the main help, listing every command', async () => {
     const runs = await Promise.all([cli(['--help']), cli([]), cli(['help']), cli(['-h'])]);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,10 +58,13 @@ describe('the packed tarball', () => {
       .sort();
   });
 
-  it('holds the manifest, README, LICENSE and the build of src/ and middleware/ only', () => {
+  it('holds the manifest, README, LICENSE, the build of src/ and middleware/ and the playground page only', () => {
     const outside = files.filter((f) => !f.startsWith('dist/'));
     expect(outside).toEqual(['LICENSE', 'README.md', 'package.json']);
-    const built = files.filter((f) => f.startsWith('dist/'));
+    // The playground's page, bundled by the build (scripts/bundle-playground.mjs).
+    const page = ['app.css', 'app.js', 'index.html'].map((f) => `dist/web/playground/${f}`);
+    expect(files.filter((f) => f.startsWith('dist/web/'))).toEqual(page);
+    const built = files.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/web/'));
     // Exactly one .js and one .d.ts per source module: no maps, no tests, no stray files.
     const modules = sourceModules();
     expect(built.filter((f) => f.endsWith('.js'))).toEqual(modules);
@@ -89,6 +93,31 @@ describe('the packed tarball', () => {
     );
     expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(existsSync(join(app.dir, 'node_modules', '.bin', 'zgrobot'))).toBe(true);
+  });
+
+  it('serves the playground page from the installed bin, with no bundler installed', async () => {
+    const bin = join(app.dir, 'node_modules', 'zgrobot', app.manifest.bin!.zgrobot!);
+    expect(existsSync(join(app.dir, 'node_modules', 'esbuild'))).toBe(false);
+    const child = spawn(
+      process.execPath,
+      [bin, 'playground', 'http://127.0.0.1:9/', '--token', 't', '--port', '0'],
+      { cwd: app.dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /zgrobot playground: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (found?.[1]) resolve(found[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+      });
+      expect(await (await fetch(url)).text()).toContain('<script src="/app.js"></script>');
+      expect(await (await fetch(new URL('/app.js', url))).text()).toContain('/api/send');
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('is MIT with its LICENSE, and runs no script when installed', () => {
