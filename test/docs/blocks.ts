@@ -8,6 +8,7 @@
 //   <!-- cli-example -->        `zgrobot` lines run against the example bot (test/contrib/docs.test.ts)
 //   <!-- cli-example: menu -->  `zgrobot menu` lines run against a fake WeChat API
 //   <!-- run: npm-start -->     a line `VAR=value … npm start`, run as written
+//   <!-- run: playground -->    the two commands of the playground, run (test/playground/docs.test.ts)
 //   <!-- env -->                shell lines: every ZGROBOT_* variable they set is read by Config.fromEnv
 //   <!-- pipeline -->           the chain of stages, as pipeline() composes them
 //   <!-- output -->             a sample of log output: each `zgrobot: …` message in it is one the library logs
