@@ -211,6 +211,99 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
     }
   });
 
+  it('covers every kind of the ＋ panel, follow, a QR scene, replay, and a menu the bot sets', async () => {
+    const chat = await open(plain.pg.url);
+    try {
+      // The bot sets a menu through the API the playground plays: the page shows it at once.
+      const created = await fetch(new URL('/cgi-bin/menu/create', plain.pg.url), {
+        method: 'POST',
+        body: JSON.stringify({
+          button: [
+            { type: 'scancode_waitmsg', name: '扫码', key: 'scan' },
+            {
+              name: '更多',
+              sub_button: [
+                { type: 'pic_sysphoto', name: '拍照', key: 'photo' },
+                { type: 'location_select', name: '选位置', key: 'where' },
+              ],
+            },
+            { type: 'click', name: '今日歌曲', key: 'music' },
+          ],
+        }),
+      });
+      expect(await created.json()).toEqual({ errcode: 0, errmsg: 'ok' });
+      await waitText(chat, '.note', 'the menu changed');
+      const reply = (text: string) => waitText(chat, '.msg.in', text);
+
+      await chat.click('.menu-button:has-text("扫码")');
+      await chat.click('.form-send');
+      await reply('扫码结果：https://example.com/qr/1');
+      await chat.click('.menu-button:has-text("更多")');
+      await chat.click('.sub-menu button:has-text("拍照")');
+      await chat.click('.form-send');
+      await reply('收到 1 张照片');
+      await chat.click('.menu-button:has-text("更多")');
+      await chat.click('.sub-menu button:has-text("选位置")');
+      await chat.click('.form-send');
+      await reply('你选择了 天河城');
+      await chat.click('.menu-button:has-text("今日歌曲")');
+      await waitText(chat, '.bubble.music', '今日歌曲');
+
+      await chat.click('.to-keyboard');
+      const tool = async (name: string) => {
+        await chat.click('.more-button');
+        await chat.click(`.tool[data-tool=${name}]`);
+      };
+      await tool('image');
+      await chat.click('.form-send');
+      await waitText(chat, '.msg.in .media-card', 'playground_image_');
+      await tool('voice');
+      await chat.click('.form-send');
+      await reply('你说的是：你好');
+      await tool('video');
+      await waitText(chat, '.msg.in .bubble.video', '收到视频');
+      await tool('shortvideo');
+      await reply('收到小视频');
+      await tool('link');
+      await chat.click('.form-send');
+      await waitText(chat, '.msg.in .news.single', 'WeChat bots in TypeScript');
+      await tool('scan');
+      await chat.click('.form-send');
+      await reply('欢迎关注！你扫的是场景 123');
+      expect(await chat.textContent('.follow')).toContain('取消关注');
+      await tool('scan');
+      await chat.click('.form-send');
+      await reply('你扫了场景 123');
+      await chat.click('.follow');
+      await waitText(chat, '.note.event', 'unfollowed');
+      await chat.click('.follow');
+      await reply('欢迎关注！发');
+
+      for (const text of ['链接', '客服', '音乐']) {
+        await chat.fill('.text-input', text);
+        await chat.press('.text-input', 'Enter');
+      }
+      const link = await chat.waitForSelector(
+        '.msg.in .bubble.text a[href="https://example.com/docs"]',
+      );
+      expect(await link.textContent()).toBe('文档');
+      await waitText(chat, '.note.transfer', '已转接人工客服');
+      await waitText(chat, '.bubble.music', '微信你不懂爱');
+
+      // A WeChat retry of the first text: same MsgId, the same reply, the handler not run again.
+      await chat.fill('.text-input', '重发我');
+      await chat.press('.text-input', 'Enter');
+      await reply('你说：重发我（第 1 条）');
+      await chat.click('.msg.in:has-text("重发我")');
+      await chat.click('.inspector .replay');
+      await waitText(chat, '.note.replay', '同一 MsgId');
+      expect(await chat.locator('.msg.in:has-text("你说：重发我（第 1 条）")').count()).toBe(2);
+      expect(await chat.textContent('.inspector .ex-head')).toContain('retry of');
+    } finally {
+      await chat.close();
+    }
+  }, 30_000);
+
   it('had no error on the pages', () => {
     expect(errors).toEqual([]);
   });

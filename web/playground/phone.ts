@@ -280,7 +280,16 @@ export class Phone {
     const tool = (id: string, icon: string, label: string, act: () => void) =>
       h(
         'button',
-        { type: 'button', class: 'tool', 'data-tool': id, onclick: act },
+        {
+          type: 'button',
+          class: 'tool',
+          'data-tool': id,
+          // A tool that needs values opens its form in the panel again.
+          onclick: () => {
+            this.#closePanel();
+            act();
+          },
+        },
         h('span', {}, icon),
         label,
       );
