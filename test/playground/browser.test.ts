@@ -293,11 +293,16 @@ describe.skipIf(!hasChromium)('the playground in Chromium', () => {
       // A WeChat retry of the first text: same MsgId, the same reply, the handler not run again.
       await chat.fill('.text-input', '重发我');
       await chat.press('.text-input', 'Enter');
-      await reply('你说：重发我（第 1 条）');
+      const first = (await reply('你说：重发我')).trim();
       await chat.click('.msg.in:has-text("重发我")');
       await chat.click('.inspector .replay');
       await waitText(chat, '.note.replay', '同一 MsgId');
-      expect(await chat.locator('.msg.in:has-text("你说：重发我（第 1 条）")').count()).toBe(2);
+      await chat.waitForFunction(
+        (text) =>
+          [...document.querySelectorAll('.msg.in')].filter((m) => m.textContent?.includes(text))
+            .length === 2,
+        first,
+      );
       expect(await chat.textContent('.inspector .ex-head')).toContain('retry of');
     } finally {
       await chat.close();
