@@ -65,8 +65,9 @@ export interface WechatState<M = AnyMessage, S extends object = SessionData> {
 /**
  * What every handler receives: the request's {@link HttpContext} (the same under Koa, Express,
  * Fastify, `node:http` and the fetch adapter) carrying zgrobot's state in `wechat`. Closed: no
- * index signature, so a typo such as `ctx.wechta` does not compile. Under Koa the object is
- * Koa's own context; reach its other members with `ctx as unknown as Koa.Context` if you must.
+ * index signature, so a typo such as `ctx.wechta` does not compile. Under Koa (`robot.koa()`,
+ * `robot.middleware()`) the object is Koa's own context; reach its other members with
+ * `ctx as unknown as Koa.Context` if you must. `robot.callback()` and `robot.run()` run without Koa.
  */
 export type WechatContext<M = AnyMessage, S extends object = SessionData> = HttpContext & {
   wechat: WechatState<M, S>;
