@@ -56,7 +56,7 @@ export function dedupe(options: DedupeOptions = {}): Stage {
     const state = stateOf(ctx, options.logger);
     const { message, clock } = state;
     if (!message) throw new PipelineError('dedupe() needs parse() before it');
-    const logger = withFields(options.logger ?? state.logger, messageFields(message));
+    const logger = withFields(options.logger ?? state.logger, () => messageFields(message));
     if (!turnRunning(ctx)) throw new PipelineError('dedupe() needs turn() before it');
     const id = keyOf(message);
     if (id === undefined) return next();
