@@ -69,7 +69,7 @@ export function decrypt(options: DecryptOptions): Stage {
     }
     const body = await readBody(ctx, options.bodyLimit);
     if (options.nonceStore) {
-      await checkReplay(
+      state.bodyDigest = await checkReplay(
         ctx,
         body,
         options.nonceStore,

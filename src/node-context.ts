@@ -87,6 +87,53 @@ function contentTypeOf(value: string): string | undefined {
 
 const HTTP_URL = /^https?:\/\//i;
 
+/** What `URLSearchParams` would decode or strip: escapes, `+`, a leading `?`. */
+const ENCODED_QUERY = /[%+]|^\?/;
+
+/**
+ * A query string as Koa reads it (URLSearchParams' parsing): a repeated parameter is an array,
+ * a parameter without `=` is `''`, `__proto__` a plain key. WeChat's queries have nothing to
+ * decode, so they are split here; one that has is left to URLSearchParams.
+ */
+function parseQuery(search: string): Query {
+  const query: Query = {};
+  if (search === '') return query;
+  if (ENCODED_QUERY.test(search)) {
+    for (const [name, value] of new URLSearchParams(search)) addParam(query, name, value);
+    return query;
+  }
+  for (let start = 0; start <= search.length; ) {
+    let end = search.indexOf('&', start);
+    if (end < 0) end = search.length;
+    if (end > start) {
+      const eq = search.indexOf('=', start);
+      if (eq >= 0 && eq < end) addParam(query, search.slice(start, eq), search.slice(eq + 1, end));
+      else addParam(query, search.slice(start, end), '');
+    }
+    start = end + 1;
+  }
+  return query;
+}
+
+function addParam(query: Query, name: string, value: string): void {
+  if (!Object.hasOwn(query, name)) {
+    if (name === '__proto__') {
+      Object.defineProperty(query, name, {
+        value,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else {
+      query[name] = value;
+    }
+    return;
+  }
+  const seen = query[name];
+  if (Array.isArray(seen)) seen.push(value);
+  else query[name] = [seen as string, value];
+}
+
 /** The first of a comma-separated header's values (`a, b` → `a`). */
 function firstValue(header: string): string {
   const comma = header.indexOf(',');
@@ -136,23 +183,8 @@ export class NodeContext implements StageContext {
   get query(): Query {
     if (this.#query) return this.#query;
     if (this.#path === undefined) this.#splitUrl();
-    // As Koa's: URLSearchParams' decoding, a repeated parameter an array, `__proto__` a plain key.
-    const query: Query = {};
-    if (this.#search !== '') {
-      for (const [name, value] of new URLSearchParams(this.#search)) {
-        const seen = Object.hasOwn(query, name) ? query[name] : undefined;
-        const next =
-          seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
-        Object.defineProperty(query, name, {
-          value: next,
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        });
-      }
-    }
-    this.#query = query;
-    return query;
+    this.#query = parseQuery(this.#search);
+    return this.#query;
   }
 
   get href(): string {

@@ -48,8 +48,13 @@ export interface SimpleXml {
  */
 export function scanSimpleXml(text: string, childName?: string): SimpleXml | undefined {
   const n = text.length;
-  const stack: string[] = [];
-  let root: string | undefined;
+  // The open elements, as offsets into `text` (no name is copied out): reused, as a scan never
+  // runs inside another.
+  const starts = OPEN_STARTS;
+  const lengths = OPEN_LENGTHS;
+  let depth = 0;
+  let rootStart = -1;
+  let rootLength = 0;
   let nested = false;
   let i = 0;
   // The child asked for: how many there are, its text so far, whether it holds an element.
@@ -60,7 +65,7 @@ export function scanSimpleXml(text: string, childName?: string): SimpleXml | und
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c !== LT) {
-      if (stack.length === 0) {
+      if (depth === 0) {
         if (!isSpace(c)) return undefined;
         i++;
         continue;
@@ -74,7 +79,7 @@ export function scanSimpleXml(text: string, childName?: string): SimpleXml | und
     }
     const c1 = text.charCodeAt(i + 1);
     if (c1 === BANG) {
-      if (stack.length === 0 || !text.startsWith(CDATA_OPEN, i)) return undefined;
+      if (depth === 0 || !text.startsWith(CDATA_OPEN, i)) return undefined;
       const end = text.indexOf(']]>', i + CDATA_OPEN.length);
       if (end < 0) return undefined;
       if (collecting) pieces += lineEnds(text.slice(i + CDATA_OPEN.length, end));
@@ -82,40 +87,63 @@ export function scanSimpleXml(text: string, childName?: string): SimpleXml | und
       continue;
     }
     if (c1 === SLASH) {
+      if (depth === 0) return undefined;
+      depth--;
       const start = i + 2;
-      let j = start;
-      while (j < n && isNameChar(text.charCodeAt(j))) j++;
-      const open = stack.pop();
-      if (open === undefined || j - start !== open.length || text.charCodeAt(j) !== GT) {
-        return undefined;
+      const open = starts[depth] as number;
+      const length = lengths[depth] as number;
+      for (let k = 0; k < length; k++) {
+        if (text.charCodeAt(start + k) !== text.charCodeAt(open + k)) return undefined;
       }
-      if (!text.startsWith(open, start)) return undefined;
-      if (collecting && stack.length === 1) collecting = false;
-      i = j + 1;
+      if (text.charCodeAt(start + length) !== GT) return undefined;
+      if (collecting && depth === 1) collecting = false;
+      i = start + length + 1;
       continue;
     }
     // An opening tag: a name and `>`, nothing else.
-    if (root !== undefined && stack.length === 0) return undefined; // a second root
+    if (depth === 0 && rootStart >= 0) return undefined; // a second root
     const start = i + 1;
     if (!isNameStart(text.charCodeAt(start))) return undefined;
     let j = start + 1;
     while (j < n && isNameChar(text.charCodeAt(j))) j++;
-    if (text.charCodeAt(j) !== GT || stack.length >= MAX_DEPTH) return undefined;
-    const name = text.slice(start, j);
-    // Names the parser refuses (they could pollute prototypes): its error, not ours.
-    if (name === '__proto__' || name === 'constructor' || name === 'prototype') return undefined;
-    if (stack.length === 0) root = name;
-    else nested = true;
+    if (text.charCodeAt(j) !== GT || depth >= MAX_DEPTH) return undefined;
+    const length = j - start;
+    if (refusedName(text, start, length)) return undefined;
+    if (depth === 0) {
+      rootStart = start;
+      rootLength = length;
+    } else nested = true;
     if (collecting) holdsElement = true;
-    else if (stack.length === 1 && name === childName) {
+    else if (
+      depth === 1 &&
+      childName !== undefined &&
+      length === childName.length &&
+      text.startsWith(childName, start)
+    ) {
       seen++;
       collecting = true;
     }
-    stack.push(name);
+    starts[depth] = start;
+    lengths[depth] = length;
+    depth++;
     i = j + 1;
   }
-  if (root === undefined || stack.length > 0) return undefined;
-  return { root, nested, child: seen === 1 && !holdsElement ? pieces : undefined };
+  if (rootStart < 0 || depth > 0) return undefined;
+  return {
+    root: text.slice(rootStart, rootStart + rootLength),
+    nested,
+    child: seen === 1 && !holdsElement ? pieces : undefined,
+  };
+}
+
+const OPEN_STARTS = new Int32Array(MAX_DEPTH);
+const OPEN_LENGTHS = new Int32Array(MAX_DEPTH);
+
+/** Names the parser refuses (they could pollute prototypes): its error, not ours. */
+function refusedName(text: string, start: number, length: number): boolean {
+  if (length === 9)
+    return text.startsWith('__proto__', start) || text.startsWith('prototype', start);
+  return length === 11 && text.startsWith('constructor', start);
 }
 
 /** Line ends as the parser reads them (`\r\n` and `\r` made `\n`), piece by piece as it does. */
