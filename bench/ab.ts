@@ -5,7 +5,8 @@
 // warm-up). A machine whose speed drifts between runs drifts for both sides alike here, which is
 // what `npm run bench` (one server process per scenario, minutes apart) cannot promise on a busy
 // 2-core machine. Each batch's requests are signed (and encrypted) before its clock starts; the
-// in-memory transport's cost is in both figures.
+// in-memory transport's cost is in both figures. A checkout is loaded from its `src/index.ts`
+// (through tsx) unless written `<checkout>#<entry>`, e.g. `.#dist/src/index.js` for its build.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,10 +39,9 @@ if (!dirA || !dirB || !['plain', 'sqlite', 'encrypted'].includes(scenario)) {
 }
 const TOKEN = 'bench_token';
 
-async function handlerOf(dir: string, tag: string): Promise<Handler> {
-  const module = (await import(
-    pathToFileURL(join(resolve(dir), 'src/index.ts')).href
-  )) as RobotModule;
+async function handlerOf(checkout: string, tag: string): Promise<Handler> {
+  const [dir = '.', entry = 'src/index.ts'] = checkout.split('#');
+  const module = (await import(pathToFileURL(join(resolve(dir), entry)).href)) as RobotModule;
   let sessionStorage: object | false = false;
   if (scenario === 'sqlite') {
     const file = join(tmpdir(), `zgrobot-ab-${process.pid}-${tag}.sqlite3`);
