@@ -67,7 +67,7 @@ export function decrypt(options: DecryptOptions): Stage {
         { status: 400 },
       );
     }
-    const body = await readBody(ctx, options.bodyLimit);
+    const body = state.body ?? (await readBody(ctx, options.bodyLimit));
     if (options.nonceStore) {
       state.bodyDigest = await checkReplay(
         ctx,

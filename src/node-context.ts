@@ -75,8 +75,19 @@ const SHORT_TYPES: Record<string, string> = {
   bin: 'application/octet-stream',
 };
 
+/** The content types made so far, by what was set (a few: the ones the stages and handlers use). */
+const contentTypes = new Map<string, string | undefined>();
+
 /** A content type as Koa's `ctx.type = value` writes it: a charset added where mime-db has one. */
 function contentTypeOf(value: string): string | undefined {
+  const known = contentTypes.get(value);
+  if (known !== undefined || contentTypes.has(value)) return known;
+  const type = makeContentType(value);
+  if (contentTypes.size < 64) contentTypes.set(value, type);
+  return type;
+}
+
+function makeContentType(value: string): string | undefined {
   if (!value.includes('/')) return SHORT_TYPES[value.replace(/^\./, '').toLowerCase()];
   if (/;\s*charset=/i.test(value)) return value;
   const mime = value.split(';', 1)[0]!.trim().toLowerCase();
