@@ -48,14 +48,18 @@ const requestFor = (i: number) => {
 // nothing during the run. It holds more requests than the run can send (POOL_PER_SECOND is
 // above any rate seen on this machine); if a run ever outruns it, requests repeat from the start
 // and `reused` says how many (a repeat is a retry to the bot, answered from its dedup cache).
-const POOL_PER_SECOND = Number(process.env.BENCH_POOL_PER_SECOND ?? 12_000);
+const POOL_PER_SECOND = Number(process.env.BENCH_POOL_PER_SECOND ?? 16_000);
 const pool = Array.from({ length: Math.ceil(seconds * POOL_PER_SECOND) }, (_, i) => requestFor(i));
+
+// BENCH_RATE=<n>: n requests a second in all, for every row alike (see bench/run.ts).
+const rate = Number(process.env.BENCH_RATE) || undefined;
 
 let next = 0;
 const result = await autocannon({
   url: `http://127.0.0.1:${port}`,
   connections,
   duration: seconds,
+  ...(rate ? { overallRate: rate } : {}),
   method: 'POST',
   headers: { 'content-type': 'text/xml' },
   requests: [

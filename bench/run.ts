@@ -1,6 +1,6 @@
 // `npm run bench`: each scenario's server in its own process, loaded by autocannon in another,
 // peak RSS read from /proc; every ratio is against bare Koa measured in this same run.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SCENARIOS } from './scenarios.js';
@@ -9,6 +9,23 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(',');
+const FROM_SOURCE = process.env.BENCH_FROM === 'src';
+/**
+ * BENCH_RATE=<n>: load every row at the same n requests a second (below the slowest row's
+ * capacity) instead of as fast as each goes. At full speed a fast server (bare Koa) keeps the
+ * load generator, which shares this machine's cores, busy, while a slower one keeps it waiting:
+ * then each answer has to wake it, and the kernel's part of sending on loopback, counted to the
+ * server, grows (a bare node:http server made to spin 0, 30, 60 µs per request measured 4.4, 9.0,
+ * 15.7 µs of system time per request). At one rate for all, every row pays alike.
+ */
+const RATE = Number(process.env.BENCH_RATE) || undefined;
+
+// zgrobot is measured as its users run it, built (see loadLibrary in scenarios.ts).
+if (!FROM_SOURCE) {
+  process.stderr.write('bench: building dist/ (npm run build)…\n');
+  const built = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed');
+}
 
 /**
  * Targets of issue 12, as server CPU per request: at most `koa` times bare Koa's, and at most
@@ -128,7 +145,7 @@ console.log(
   "× Koa, × co-wechat = this CPU per request ÷ theirs (lower is better); target: issue 12's bounds",
 );
 console.log(
-  `\nzgrobot benchmark — ${SECONDS}s per scenario, ${CONNECTIONS} connections, Node ${process.version}\n`,
+  `\nzgrobot benchmark — ${SECONDS}s per scenario, ${CONNECTIONS} connections, Node ${process.version}, zgrobot from ${FROM_SOURCE ? 'src/ through tsx' : 'its build (dist/)'}, ${RATE ? `${RATE} req/s for every row` : 'each row as fast as it goes'}\n`,
 );
 console.log(
   `${pad('scenario', 36)}${pad('req/s', 9)}${pad('p99 ms', 8)}${pad('RSS MiB start→end (peak)', 26)}` +

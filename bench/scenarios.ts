@@ -2,16 +2,26 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import wechat from 'co-wechat';
 import { Redis } from 'ioredis';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
-import { RedisDedupeStore } from '../src/core/dedupe/redis.js';
-import { silentLogger } from '../src/core/logger.js';
-import { RedisStorage } from '../src/core/session/redis.js';
-import { SQLiteStorage } from '../src/core/session/sqlite.js';
 import type { SessionStorage } from '../src/core/session/storage.js';
-import { ZgRoBot, type ZgRoBotOptions } from '../src/robot.js';
+import type { ZgRoBotOptions } from '../src/robot.js';
+
+/**
+ * zgrobot as its users run it: the build in dist/ (`npm run bench` builds it first), plain
+ * JavaScript like the co-wechat and Koa rows. `BENCH_FROM=src` loads the TypeScript sources
+ * through tsx instead, which names every closure it makes (esbuild's keepNames) and so costs
+ * more per request than the build does.
+ */
+type Library = typeof import('../src/index.js');
+let lib: Library;
+async function loadLibrary(): Promise<void> {
+  const entry = process.env.BENCH_FROM === 'src' ? '../src/index.ts' : '../dist/src/index.js';
+  lib = (await import(pathToFileURL(join(import.meta.dirname, entry)).href)) as Library;
+}
 
 export const TOKEN = 'bench_token';
 export const APP_ID = 'wxbench0000000000';
@@ -21,15 +31,15 @@ const FIXED_REPLY =
   '<xml><ToUserName><![CDATA[user]]></ToUserName><FromUserName><![CDATA[gh_bench]]></FromUserName>' +
   '<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello]]></Content></xml>';
 
-function echoBot(options: ZgRoBotOptions): ZgRoBot {
-  const robot = new ZgRoBot({ token: TOKEN, logger: silentLogger, ...options });
+function echoBot(options: ZgRoBotOptions) {
+  const robot = new lib.ZgRoBot({ token: TOKEN, logger: lib.silentLogger, ...options });
   robot.text((ctx) => ctx.wechat.message.content);
   return robot;
 }
 
 /** A bot that counts each user's messages in its session: a read and a write per message. */
-function counterBot(sessionStorage: SessionStorage): ZgRoBot {
-  const robot = new ZgRoBot({ token: TOKEN, logger: silentLogger, sessionStorage });
+function counterBot(sessionStorage: SessionStorage) {
+  const robot = new lib.ZgRoBot({ token: TOKEN, logger: lib.silentLogger, sessionStorage });
   robot.text((ctx) => {
     const count = (Number(ctx.wechat.session.count) || 0) + 1;
     ctx.wechat.session.count = count;
@@ -117,7 +127,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     encrypted: false,
     listener: () => {
       const dir = mkdtempSync(join(tmpdir(), 'zgrobot-bench-'));
-      return counterBot(new SQLiteStorage(join(dir, 's.sqlite3'))).callback();
+      return counterBot(new lib.SQLiteStorage(join(dir, 's.sqlite3'))).callback();
     },
   },
   encrypted: {
@@ -131,7 +141,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     encrypted: false,
     listener: () => {
       const { redis, prefix } = benchRedis();
-      const storage = new RedisStorage(redis, { prefix: `${prefix}session:`, ttl: 600 });
+      const storage = new lib.RedisStorage(redis, { prefix: `${prefix}session:`, ttl: 600 });
       return counterBot(storage).callback();
     },
   },
@@ -140,13 +150,14 @@ export const SCENARIOS: Record<string, Scenario> = {
     encrypted: false,
     listener: () => {
       const { redis, prefix } = benchRedis();
-      const store = new RedisDedupeStore(redis, { prefix: `${prefix}dedupe:` });
+      const store = new lib.RedisDedupeStore(redis, { prefix: `${prefix}dedupe:` });
       return echoBot({ sessionStorage: false, dedupe: { store } }).callback();
     },
   },
 };
 
-// Run as a child process: `tsx bench/scenarios.ts <name>` listens on a free port and prints it.
+// Run as a child process: `tsx bench/scenarios.ts <name> [seconds]` listens on a free port and
+// prints it; with `seconds`, it exits by itself after that long (for `node --cpu-prof`).
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
   const name = process.argv[2] ?? '';
   const scenario = SCENARIOS[name];
@@ -154,6 +165,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     console.error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(', ')}`);
     process.exit(2);
   }
+  await loadLibrary();
   const server = createServer(scenario.listener());
   server.keepAliveTimeout = 60_000;
   // The parent asks for CPU time used so far, to compute CPU per request apart from wall time.
@@ -161,6 +173,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     const { user, system } = process.cpuUsage();
     process.stdout.write(`CPU ${user + system}\n`);
   });
+  const exitAfter = Number(process.argv[3]);
+  if (exitAfter > 0) setTimeout(() => process.exit(0), exitAfter * 1000);
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     if (typeof address === 'object' && address) process.stdout.write(`PORT ${address.port}\n`);

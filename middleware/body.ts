@@ -27,9 +27,9 @@ export interface BodyOptions {
  * with a bad signature is refused before a byte of its body is read.
  */
 export function body(options: BodyOptions = {}): Stage {
-  return async (ctx, next) => {
-    if (ctx.method === 'POST') await readBody(ctx, options.bodyLimit, options.bodyTimeout);
-    return next();
+  return (ctx, next) => {
+    if (ctx.method !== 'POST' || stateOf(ctx).body !== undefined) return next();
+    return readBody(ctx, options.bodyLimit, options.bodyTimeout).then(() => next());
   };
 }
 

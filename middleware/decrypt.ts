@@ -1,7 +1,7 @@
 import type { MessageCrypt } from '../src/core/crypto/message-crypt.js';
 import { DecryptError, SignatureError, WechatError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
-import { parseXml } from '../src/core/messages/xml.js';
+import { rootChildText } from '../src/core/messages/xml.js';
 import { type EncryptMode, resolveEncryptMode } from '../src/core/security/encrypt-mode.js';
 import type { NonceStore } from '../src/core/security/nonce-store.js';
 import { readBody } from './body.js';
@@ -67,9 +67,9 @@ export function decrypt(options: DecryptOptions): Stage {
         { status: 400 },
       );
     }
-    const body = await readBody(ctx, options.bodyLimit);
+    const body = state.body ?? (await readBody(ctx, options.bodyLimit));
     if (options.nonceStore) {
-      await checkReplay(
+      state.bodyDigest = await checkReplay(
         ctx,
         body,
         options.nonceStore,
@@ -81,9 +81,9 @@ export function decrypt(options: DecryptOptions): Stage {
       state.xml = body;
       return next();
     }
-    const envelope = parseXml(body);
-    const encrypt = envelope.Encrypt;
-    if (typeof encrypt !== 'string' || encrypt === '')
+    // The envelope's <Encrypt>, read without a general XML parse when it has WeChat's shape.
+    const encrypt = rootChildText(body, 'Encrypt');
+    if (encrypt === undefined || encrypt === '')
       throw new DecryptError('no <Encrypt> in an encrypted request');
     const msgSignature = queryParam(ctx, 'msg_signature');
     const timestamp = queryParam(ctx, 'timestamp');

@@ -5,7 +5,7 @@ import { type Logger, withFields } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { HttpContext, Stage } from './context.js';
 import { settleAnswer } from './render.js';
-import { stateOf } from './state.js';
+import { type PipelineState, stateOf } from './state.js';
 import { turnRunning } from './turn.js';
 
 export {
@@ -50,15 +50,15 @@ export interface DedupeOptions extends DeduperOptions {
  */
 export function dedupe(options: DedupeOptions = {}): Stage {
   const deduper = new Deduper(options);
-  const keyOf = options.getKey ?? dedupeKey;
+  const { getKey } = options;
 
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
     const { message, clock } = state;
     if (!message) throw new PipelineError('dedupe() needs parse() before it');
-    const logger = withFields(options.logger ?? state.logger, messageFields(message));
+    const logger = withFields(options.logger ?? state.logger, () => messageFields(message));
     if (!turnRunning(ctx)) throw new PipelineError('dedupe() needs turn() before it');
-    const id = keyOf(message);
+    const id = getKey ? getKey(message) : defaultKey(message, state);
     if (id === undefined) return next();
     // A cached reply is only for a request that came the same way (plain or encrypted).
     const decision = await deduper.decide(`${state.encrypted ? 'e' : 'p'}:${id}`, clock, logger);
@@ -83,6 +83,18 @@ export function dedupe(options: DedupeOptions = {}): Stage {
     if (body === undefined) deduper.forget(ticket, logger);
     else await deduper.remember(ticket, body, logger);
   };
+}
+
+/**
+ * {@link dedupeKey}, with the digest the replay check already took of a plaintext body (the
+ * message's XML itself) rather than a second SHA-1 of the same text.
+ */
+function defaultKey(message: AnyMessage, state: PipelineState): string {
+  const { bodyDigest } = state;
+  if (bodyDigest !== undefined && message.raw === state.body) {
+    return `${message.target}:${bodyDigest}`;
+  }
+  return dedupeKey(message);
 }
 
 /** A body a later stage wrote itself, as text, when it is one a retry may be given again. */

@@ -47,29 +47,80 @@ export async function readNodeBody(
   const res = ctx.res as ServerResponse;
   // A client that slow is not WeChat: after the 408 is sent the request is destroyed (its
   // socket with it) rather than read to the end.
-  return bounded(readStream(ctx, req, limit), timeout, () => {
+  const tooSlow = () => {
     const drop = () => req.destroy();
     res.once('finish', drop).once('close', drop);
     return bodyTooSlow(timeout);
-  });
-}
-
-async function readStream(ctx: StageContext, req: IncomingMessage, limit: number): Promise<string> {
+  };
   if (req.readableEnded) {
     throw new WechatError(
       'another body parser read the request and kept no text: mount the robot before it, or keep the body as text (e.g. express.text({ type: "*/*" }))',
       { status: 400 },
     );
   }
+  const declared = ctx.get('content-length');
+  const length = /^\d+$/.test(declared) ? Number(declared) : undefined;
+  if (length !== undefined && length > limit) throw bodyTooLarge(limit);
   try {
-    return await getRawBody(req, {
-      limit,
-      encoding: 'utf8',
-      length: ctx.get('content-length') || undefined,
-    });
+    // WeChat always says how long its body is: then it is read straight, its time bound kept by
+    // the read itself, without raw-body's generality (decoder, limit parsing, halting pipes).
+    if (length !== undefined && !req.readableEncoding) {
+      return await readLength(req, length, timeout, tooSlow);
+    }
+    return await bounded(getRawBody(req, { limit, encoding: 'utf8', length }), timeout, tooSlow);
   } catch (error) {
+    if (error instanceof WechatError) throw error; // the 408
     const status = (error as { status?: number }).status;
     if (status === 413) throw bodyTooLarge(limit);
     throw new WechatError('could not read the request body', { status: 400, cause: error });
   }
+}
+
+/**
+ * Exactly `length` bytes of `req` as UTF-8 text, within `timeout` ms (`0` or `Infinity`: no
+ * bound; past it, `tooSlow()`'s error). Rejects when the stream fails or closes before its end,
+ * or ends with another length (the caller makes that a 400).
+ */
+function readLength(
+  req: IncomingMessage,
+  length: number,
+  timeout: number,
+  tooSlow: () => Error,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let first: Buffer | undefined;
+    let more: Buffer[] | undefined;
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > length) return finish(new Error('request larger than its content-length'));
+      if (first === undefined) first = chunk;
+      else {
+        more ??= [first];
+        more.push(chunk);
+      }
+    };
+    const onEnd = () => {
+      if (received !== length)
+        return finish(new Error('request size did not match content length'));
+      const body = more ? Buffer.concat(more, received) : first;
+      finish(undefined, body ? body.toString('utf8') : '');
+    };
+    const onError = (error: Error) => finish(error);
+    const onClose = () => finish(new Error('request aborted'));
+    const timer =
+      Number.isFinite(timeout) && timeout > 0
+        ? setTimeout(() => finish(tooSlow()), timeout)
+        : undefined;
+    timer?.unref?.(); // as bounded()'s: the socket, not this timer, keeps the process up
+    function finish(error: Error | undefined, text?: string) {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (error) {
+        req.pause();
+        reject(error);
+      } else resolve(text as string);
+    }
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }

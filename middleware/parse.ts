@@ -4,7 +4,7 @@ import { messageFromElement } from '../src/core/messages/parse.js';
 import { parseXml } from '../src/core/messages/xml.js';
 import { readBody } from './body.js';
 import type { HttpContext, Stage } from './context.js';
-import { stateOf } from './state.js';
+import { type PipelineState, stateOf } from './state.js';
 
 /** Options of {@link parse}. */
 export interface ParseOptions {
@@ -28,17 +28,35 @@ export interface ParseOptions {
  * ```
  */
 export function parse(options: ParseOptions = {}): Stage {
-  return async (ctx, next) => {
-    await parseInto(ctx, options);
-    return next();
+  return (ctx, next) => {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = parseInto(ctx, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return pending ? pending.then(() => next()) : next();
   };
 }
 
-/** Sets `ctx.wechat.message` unless an earlier stage did; shared with `router()`. */
-export async function parseInto(ctx: HttpContext, options: ParseOptions = {}): Promise<void> {
+/**
+ * Sets `ctx.wechat.message` unless an earlier stage did; shared with `router()`. Parses at once
+ * when the XML is there already (left by `decrypt()`), else once the body is read: then it
+ * returns the promise of that.
+ *
+ * @throws {WechatError} (400) for an empty body; {@link XmlParseError} for malformed XML.
+ */
+export function parseInto(ctx: HttpContext, options: ParseOptions = {}): Promise<void> | undefined {
   const state = stateOf(ctx, options.logger);
-  if (state.message) return;
-  const xml = state.xml ?? (await readBody(ctx, options.bodyLimit, options.bodyTimeout));
+  if (state.message) return undefined;
+  if (state.xml !== undefined) {
+    parseText(state, state.xml);
+    return undefined;
+  }
+  return readBody(ctx, options.bodyLimit, options.bodyTimeout).then((xml) => parseText(state, xml));
+}
+
+function parseText(state: PipelineState, xml: string): void {
   if (xml.trim() === '') throw new WechatError('empty request body', { status: 400 });
   state.xml = xml;
   state.message = messageFromElement(parseXml(xml), xml);

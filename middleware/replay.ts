@@ -20,7 +20,8 @@ const STORE_TIMEOUT = 1000;
  * Refuses (403) a signed POST whose timestamp + nonce + signature was seen with another body: the
  * signature does not cover the body, so that is a forged message on a leaked URL. The same body
  * again is WeChat's retry (or an identical replay), which passes on to the dedupe stage. A store
- * that fails or hangs is logged and skipped, as the dedupe stage does.
+ * that fails or hangs is logged and skipped, as the dedupe stage does. Resolves with the body's
+ * SHA-1 (hex), which the dedupe stage reuses for a plaintext message.
  */
 export async function checkReplay(
   ctx: HttpContext,
@@ -28,7 +29,7 @@ export async function checkReplay(
   store: NonceStore,
   ttl = DEFAULT_NONCE_TTL,
   logger: Logger,
-): Promise<void> {
+): Promise<string> {
   // The signature adds nothing to the key (it is a function of the token, timestamp and nonce),
   // and leaving it out keeps the store from holding a usable signature.
   const key = `${queryParam(ctx, 'timestamp') ?? ''}:${queryParam(ctx, 'nonce') ?? ''}`;
@@ -42,9 +43,10 @@ export async function checkReplay(
       : bounded(remembered, STORE_TIMEOUT));
   } catch (error) {
     logger.warn({ err: error }, 'zgrobot: replay check skipped: the nonce store failed');
-    return;
+    return digest;
   }
   if (earlier !== undefined && earlier !== digest) {
     throw new SignatureError('replayed timestamp and nonce with a different body');
   }
+  return digest;
 }

@@ -43,7 +43,8 @@ export function router(routes: Router, options: RouterOptions = {}): Stage {
       state.reply = await dispatchSafely(routes, ctx, state, options.logger ?? state.logger);
       await next();
     };
-    await parseInto(ctx, options);
+    const parsing = parseInto(ctx, options);
+    if (parsing) await parsing;
     if (turnRunning(ctx)) return handle();
     ownTurn ??= turn(options);
     await ownTurn(ctx, handle);

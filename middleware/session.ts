@@ -69,7 +69,7 @@ export function session(options: SessionOptions): Stage {
     const state = stateOf(ctx, options.logger);
     const message = state.message;
     if (!message) throw new PipelineError('session() needs parse() before it');
-    const logger = withFields(options.logger ?? state.logger, messageFields(message));
+    const logger = withFields(options.logger ?? state.logger, () => messageFields(message));
     // The save must wait for the handlers, which only a turn() outside lets run past the answer.
     if (!turnRunning(ctx)) throw new PipelineError('session() needs turn() before it');
     const key = keyOf(message);

@@ -65,8 +65,9 @@ export interface WechatState<M = AnyMessage, S extends object = SessionData> {
 /**
  * What every handler receives: the request's {@link HttpContext} (the same under Koa, Express,
  * Fastify, `node:http` and the fetch adapter) carrying zgrobot's state in `wechat`. Closed: no
- * index signature, so a typo such as `ctx.wechta` does not compile. Under Koa the object is
- * Koa's own context; reach its other members with `ctx as unknown as Koa.Context` if you must.
+ * index signature, so a typo such as `ctx.wechta` does not compile. Under Koa (`robot.koa()`,
+ * `robot.middleware()`) the object is Koa's own context; reach its other members with
+ * `ctx as unknown as Koa.Context` if you must. `robot.callback()` and `robot.run()` run without Koa.
  */
 export type WechatContext<M = AnyMessage, S extends object = SessionData> = HttpContext & {
   wechat: WechatState<M, S>;
@@ -87,6 +88,8 @@ export type PipelineState = Omit<WechatState, 'message'> & {
   message: AnyMessage | undefined;
   /** The request body as read once from the stream (or from an upstream body parser). */
   body: string | undefined;
+  /** The SHA-1 (hex) of `body`, when the replay check computed it: reused for the dedupe key. */
+  bodyDigest: string | undefined;
   /** The turn's clock: arrival, the reply deadline, `defer()`, the final deadline. */
   clock: TurnClock;
   /**
@@ -105,6 +108,38 @@ export type PipelineState = Omit<WechatState, 'message'> & {
 
 type Carrier = { wechat?: PipelineState };
 
+/** The state of one request: a class, so its accessors live on the prototype, not on each. */
+class RequestState implements PipelineState {
+  message: AnyMessage | undefined = undefined;
+  session: SessionData = {};
+  reply: ReplyValue = undefined;
+  match: RegExpExecArray | undefined = undefined;
+  encrypted = false;
+  xml: string | undefined = undefined;
+  logger: Logger;
+  handlerError: unknown = undefined;
+  body: string | undefined = undefined;
+  bodyDigest: string | undefined = undefined;
+  readonly clock = new TurnClock();
+  answer: string | undefined = undefined;
+  borrowed = false;
+  lateGate: (() => Promise<boolean>) | undefined = undefined;
+  // The clock's arrow, so `const { defer } = ctx.wechat` works too.
+  readonly defer: () => void = this.clock.defer;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+  }
+
+  get late(): boolean {
+    return this.clock.late;
+  }
+
+  get signal(): AbortSignal {
+    return this.clock.signal;
+  }
+}
+
 /**
  * The state of this request, created by whichever stage runs first: its `logger` is the one that
  * stage was given (later stages never replace it), its clock starts then.
@@ -113,30 +148,7 @@ export function stateOf(ctx: HttpContext, logger?: Logger): PipelineState {
   const carrier = ctx as unknown as Carrier;
   const existing = carrier.wechat;
   if (existing !== undefined) return existing;
-  const clock = new TurnClock();
-  const created: PipelineState = {
-    message: undefined,
-    session: {},
-    reply: undefined,
-    match: undefined,
-    encrypted: false,
-    xml: undefined,
-    logger: logger ?? defaultLogger(),
-    handlerError: undefined,
-    body: undefined,
-    clock,
-    answer: undefined,
-    borrowed: false,
-    lateGate: undefined,
-    get late() {
-      return clock.late;
-    },
-    get signal() {
-      return clock.signal;
-    },
-    // An arrow on the clock, so `const { defer } = ctx.wechat` works too.
-    defer: clock.defer,
-  };
+  const created = new RequestState(logger ?? defaultLogger());
   carrier.wechat = created;
   return created;
 }

@@ -1,5 +1,5 @@
 import { turnFields } from '../src/core/log-fields.js';
-import type { Logger } from '../src/core/logger.js';
+import { type Logger, levelEnabled } from '../src/core/logger.js';
 import { DEFAULT_REPLY_TIMEOUT } from '../src/core/turn/clock.js';
 import { clientGone, type HttpContext, type Stage } from './context.js';
 import { type LateReplyOptions, latePusher, typingWhile } from './late-reply.js';
@@ -102,6 +102,7 @@ export function turn(options: TurnOptions = {}): Stage {
 
 /** The turn's last line (at debug): whose message, how long it took, whether it was late. */
 function logDone(state: PipelineState, logger: Logger): void {
+  if (!levelEnabled(logger, 'debug')) return;
   const fields: Record<string, unknown> = turnFields(state.message, state.clock.arrivedAt);
   if (state.late) fields.late = true;
   if (state.borrowed) fields.retry = true;

@@ -1,7 +1,7 @@
 import { checkSignature } from '../src/core/crypto/signature.js';
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_TIMESTAMP_WINDOW, isFreshTimestamp } from '../src/core/security/timestamp.js';
-import type { Stage } from './context.js';
+import type { HttpContext, Stage } from './context.js';
 import { defaultErrorPage, type ErrorPage, escapeHtml } from './error-page.js';
 import { queryParam, stateOf } from './state.js';
 
@@ -51,24 +51,22 @@ export function verify(options: VerifyOptions): Stage {
     const timestamp = queryParam(ctx, 'timestamp');
     const nonce = queryParam(ctx, 'nonce');
     const signature = queryParam(ctx, 'signature');
-    const refuse = (reason: string) => {
-      logger.warn(
-        { method: ctx.method, path: ctx.path, ip: ctx.ip, reason },
-        'zgrobot: refused a request',
-      );
-      ctx.status = 403;
-      ctx.type = 'html';
-      // Escaped here, so a custom page can put the URL in its HTML as it is.
-      ctx.body = errorPage(escapeHtml(ctx.href));
-    };
     if (!checkSignature({ token: options.token, timestamp, nonce, signature })) {
       // Never the expected signature (it would let a log reader forge this request), nor the
       // received one (a correct one is as good as the expected): its length at most.
-      refuse(`bad signature (received ${signature?.length ?? 0} characters)`);
+      refuse(
+        ctx,
+        logger,
+        errorPage,
+        `bad signature (received ${signature?.length ?? 0} characters)`,
+      );
       return;
     }
     if (window && !isFreshTimestamp(timestamp, window)) {
       refuse(
+        ctx,
+        logger,
+        errorPage,
         `timestamp missing, not a number or more than ${window} s from now (stale or replayed)`,
       );
       return;
@@ -80,4 +78,16 @@ export function verify(options: VerifyOptions): Stage {
     }
     await next();
   };
+}
+
+/** Answers 403 with the error page, and says why in the log. */
+function refuse(ctx: HttpContext, logger: Logger, errorPage: ErrorPage, reason: string): void {
+  logger.warn(
+    { method: ctx.method, path: ctx.path, ip: ctx.ip, reason },
+    'zgrobot: refused a request',
+  );
+  ctx.status = 403;
+  ctx.type = 'html';
+  // Escaped here, so a custom page can put the URL in its HTML as it is.
+  ctx.body = errorPage(escapeHtml(ctx.href));
 }

@@ -21,6 +21,7 @@ import { SQLiteStorage } from './core/session/sqlite.js';
 import type { SessionData, SessionStorage } from './core/session/storage.js';
 import { PendingTurns } from './core/turn/pending-turns.js';
 import { type FetchRequestInfo, handleFetch } from './fetch.js';
+import { handleNode, type NodeHandlerOptions } from './node-context.js';
 import { createLimitedServer } from './server.js';
 import type { ServerLimits } from './server-limits.js';
 import { exitOnSignals, type StopServer, stoppable } from './shutdown.js';
@@ -338,28 +339,17 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
 
   /**
    * A Node `(req, res)` handler (WeRoBot's `wsgi`): mount it in `http.createServer`. Checks the
-   * configuration at once, as {@link ZgRoBot.middleware} does. It runs on a Koa application,
-   * loaded in the background from this call: a request that comes first waits.
+   * configuration at once, as {@link ZgRoBot.middleware} does. It runs the stages on Node's
+   * request and response themselves, without Koa (answering as a Koa app would), and trusts
+   * `X-Forwarded-For` as far as `config.proxy` says, read on each request.
    */
   callback(): (req: IncomingMessage, res: ServerResponse) => void {
-    let loaded: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-    const ready = this.koa().then((app) => {
-      loaded = app.callback();
-      return loaded;
-    });
-    // A failed load is answered per request below; this only keeps it from going unhandled.
-    ready.catch(() => {});
-    return (req, res) => {
-      if (loaded) return loaded(req, res);
-      ready.then(
-        (handle) => handle(req, res),
-        (error: unknown) => {
-          this.logger.error({ err: error }, 'zgrobot: could not load Koa');
-          res.statusCode = 500;
-          res.end();
-        },
-      );
+    const stages = this.middleware();
+    const options: NodeHandlerOptions = {
+      proxy: () => this.config.proxy,
+      logger: () => this.logger,
     };
+    return (req, res) => handleNode(stages, req, res, options);
   }
 
   /**

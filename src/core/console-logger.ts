@@ -52,6 +52,7 @@ function prettyLogger(sink: Logger, level: LogLevel, bindings: Record<string, un
     warn: make('warn'),
     error: make('error'),
     child: (more) => prettyLogger(sink, level, { ...bindings, ...more }),
+    isLevelEnabled: (name) => RANK[name] >= threshold,
   };
 }
 

@@ -33,6 +33,14 @@ export interface Logger {
   error(msg: string): void;
   /** A logger that adds `bindings` to every line (pino's `child`); zgrobot never needs it. */
   child?(bindings: Record<string, unknown>): Logger;
+  /**
+   * Whether a line at `level` would be written (pino's `isLevelEnabled`). zgrobot asks before
+   * building the fields of a line it writes on every message (the turn's `debug` line), so those
+   * cost nothing at a higher level. Without it, every line is built and handed over.
+   *
+   * 某级别的日志是否会写出（pino 的 `isLevelEnabled`）；zgrobot 据此跳过不会写出的日志行的字段构造。
+   */
+  isLevelEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 
 /** Log levels, least to most severe; `silent` logs nothing. */
@@ -51,7 +59,20 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
   child: () => silentLogger,
+  isLevelEnabled: () => false,
 };
+
+/**
+ * Whether `logger` writes lines at `level`: its `isLevelEnabled` when it has one, else `true`.
+ *
+ * @example
+ * ```ts
+ * if (levelEnabled(logger, 'debug')) logger.debug(costlyFields(), 'zgrobot: …');
+ * ```
+ */
+export function levelEnabled(logger: Logger, level: LogMethod): boolean {
+  return logger.isLevelEnabled?.(level) ?? true;
+}
 
 /** One call to a {@link Logger}, its two shapes made one: the fields and the message, if any. */
 export interface LogCall {
@@ -70,12 +91,14 @@ export function readLogCall(obj: object | string, msg?: string): LogCall {
   return { fields: obj as Record<string, unknown>, msg };
 }
 
+type Fields = Readonly<Record<string, unknown>>;
+
 /** A logger that adds fixed fields to every line; see {@link withFields}. */
 class FieldsLogger implements Logger {
   readonly #logger: Logger;
-  readonly #fields: Readonly<Record<string, unknown>>;
+  #fields: Fields | (() => Fields);
 
-  constructor(logger: Logger, fields: Readonly<Record<string, unknown>>) {
+  constructor(logger: Logger, fields: Fields | (() => Fields)) {
     this.#logger = logger;
     this.#fields = fields;
   }
@@ -93,12 +116,21 @@ class FieldsLogger implements Logger {
     this.#write('error', obj, msg);
   }
   child(bindings: Record<string, unknown>): Logger {
-    return new FieldsLogger(this.#logger, { ...this.#fields, ...bindings });
+    return new FieldsLogger(this.#logger, { ...this.#own(), ...bindings });
+  }
+  isLevelEnabled(level: LogMethod): boolean {
+    return levelEnabled(this.#logger, level);
+  }
+
+  /** The fixed fields, made on the first line written when they were given as a function. */
+  #own(): Fields {
+    if (typeof this.#fields === 'function') this.#fields = this.#fields();
+    return this.#fields;
   }
 
   #write(level: LogMethod, obj: object | string, msg: string | undefined): void {
     const call = readLogCall(obj, msg);
-    const fields = { ...this.#fields, ...call.fields };
+    const fields = { ...this.#own(), ...call.fields };
     if (call.msg === undefined) this.#logger[level](fields);
     else this.#logger[level](fields, call.msg);
   }
@@ -107,7 +139,7 @@ class FieldsLogger implements Logger {
 /**
  * A logger that writes through `logger` with `fields` added to every line (the line's own fields
  * win), merged only when a line is written: cheaper than a pino `child()` for a logger made per
- * message and seldom used. The stages hand one to the core with the message's fields, so a line
+ * message and seldom used. Given a function, the fields are made on the first line, if any. The stages hand one to the core with the message's fields, so a line
  * the core writes (a session or dedupe store failing) says whose message it was.
  *
  * @example
@@ -115,7 +147,7 @@ class FieldsLogger implements Logger {
  * withFields(logger, { openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M' }).warn({ err }, 'zgrobot: …');
  * ```
  */
-export function withFields(logger: Logger, fields: Readonly<Record<string, unknown>>): Logger {
+export function withFields(logger: Logger, fields: Fields | (() => Fields)): Logger {
   return new FieldsLogger(logger, fields);
 }
 

@@ -283,6 +283,54 @@ describe('dedupeKey', () => {
     const click = eventXml('CLICK', { EventKey: 'music' }, { CreateTime: '1700000000' });
     expect(dedupeKey(parseMessage(click))).toBe(`gh_account:${sha1(click)}`);
   });
+
+  // A plaintext body's SHA-1 comes from the replay check when it ran; the key must not change.
+  it.each([
+    ['plaintext, with the replay check', false, undefined],
+    ['plaintext, without the replay check', false, false as const],
+    ['encrypted, with the replay check', true, undefined],
+  ])('is what the pipeline claims: %s', async (_name, encrypted, nonceStore) => {
+    const claimed: string[] = [];
+    const real = new MemoryDedupeStore();
+    const recording: DedupeStore = {
+      claim: (key, window) => {
+        claimed.push(key);
+        return real.claim(key, window);
+      },
+      complete: (...a) => real.complete(...a),
+      wait: (...a) => real.wait(...a),
+      deliver: (...a) => real.deliver(...a),
+      release: (...a) => real.release(...a),
+    };
+    bot = await startBot(
+      pipeline({
+        token: TOKEN,
+        routes: new Router().text(() => 'ok'),
+        sessionStorage: false,
+        nonceStore,
+        dedupe: { store: recording },
+        logger: recordingLogger(),
+        ...(encrypted ? { appId: APP_ID, encodingAESKey: AES_KEY, encryptMode: 'compatible' } : {}),
+      }),
+    );
+    const xml = textXml('key');
+    if (encrypted) {
+      const crypt = new MessageCrypt({ token: TOKEN, encodingAESKey: AES_KEY, appId: APP_ID });
+      const envelope = readReply(crypt.encryptReply(xml)) as Record<string, string>;
+      const timestamp = String(envelope.TimeStamp);
+      const nonce = String(envelope.Nonce);
+      await bot.post(`<xml><Encrypt><![CDATA[${envelope.Encrypt}]]></Encrypt></xml>`, {
+        signature: sha1Sorted(TOKEN, timestamp, nonce),
+        timestamp,
+        nonce,
+        encrypt_type: 'aes',
+        msg_signature: String(envelope.MsgSignature),
+      });
+    } else {
+      await bot.post(xml);
+    }
+    expect(claimed).toEqual([`${encrypted ? 'e' : 'p'}:${dedupeKey(parseMessage(xml))}`]);
+  });
 });
 
 describe('dedupe() with a store that fails', () => {

@@ -41,6 +41,7 @@ describe('docs/logging.md', () => {
       'src/core/client/transport.ts',
       'src/core/dedupe/deduper.ts',
       'src/core/session/hold.ts',
+      'src/node-context.ts',
       'src/robot.ts',
     ];
     const messages = files.flatMap((file) =>

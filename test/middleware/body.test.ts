@@ -10,7 +10,7 @@ import { Router } from '../../middleware/routes.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { ZgRoBot } from '../../src/robot.js';
 import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
-import { appOf, botApp, expectNoStackTrace, readReply } from './helpers.js';
+import { appOf, botApp, expectNoStackTrace, readReply, recordingLogger } from './helpers.js';
 
 const echo = () => new Router().text((ctx) => `got ${ctx.wechat.message.content.length}`);
 
@@ -210,6 +210,97 @@ describe('the body timeout (bodyTimeout)', () => {
     } finally {
       server.closeAllConnections();
       server.close();
+    }
+  });
+});
+
+describe('reading the body off the socket (robot.callback())', () => {
+  async function server(logger = silentLogger) {
+    const robot = new ZgRoBot({ token: TOKEN, sessionStorage: false, logger });
+    robot.text((ctx) => ctx.wechat.message.content);
+    const listening = createServer(robot.callback());
+    listening.listen(0, '127.0.0.1');
+    await once(listening, 'listening');
+    return { listening, port: (listening.address() as AddressInfo).port };
+  }
+
+  /** Writes a raw request in pieces of `size` bytes, `gap` ms apart; resolves with the answer. */
+  function sendInPieces(port: number, head: string, body: Buffer, size: number, gap = 5) {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+    });
+    socket.on('error', () => {});
+    return new Promise<string>((resolve) => {
+      socket.on('connect', async () => {
+        socket.write(head);
+        for (let at = 0; at < body.length; at += size) {
+          socket.write(body.subarray(at, at + size));
+          await new Promise((r) => setTimeout(r, gap));
+        }
+      });
+      socket.on('data', () => {
+        if (/\r\n\r\n/.test(answer) && answer.includes('</xml>')) {
+          socket.end();
+          resolve(answer);
+        }
+      });
+    });
+  }
+
+  it('a body that arrives in pieces, characters split between them, is read whole', async () => {
+    const { listening, port } = await server();
+    try {
+      const content = '你好，微信 ✓ 😀'.repeat(20);
+      const body = Buffer.from(textXml(content));
+      const head = `POST /?${signedQuery()} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${body.length}\r\n\r\n`;
+      const answer = await sendInPieces(port, head, body, 7);
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(readReply(answer.slice(answer.indexOf('<xml>'))).Content).toBe(content);
+    } finally {
+      listening.closeAllConnections();
+      listening.close();
+    }
+  });
+
+  it('a chunked body (no Content-Length) is read as well', async () => {
+    const { listening, port } = await server();
+    try {
+      const body = Buffer.from(textXml('chunked 你好'));
+      const chunks = `${body.subarray(0, 10).length.toString(16)}\r\n${body.subarray(0, 10)}\r\n${body.subarray(10).length.toString(16)}\r\n${body.subarray(10)}\r\n0\r\n\r\n`;
+      const head = `POST /?${signedQuery()} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n`;
+      const answer = await sendInPieces(port, head, Buffer.from(chunks), 1000);
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(readReply(answer.slice(answer.indexOf('<xml>'))).Content).toBe('chunked 你好');
+    } finally {
+      listening.closeAllConnections();
+      listening.close();
+    }
+  });
+
+  it('a client that hangs up mid-body ends the request at once (400, logged), not at bodyTimeout', async () => {
+    const logger = recordingLogger();
+    const { listening, port } = await server(logger);
+    try {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      await once(socket, 'connect');
+      socket.write(
+        `POST /?${signedQuery()} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n<xml>`,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      const started = Date.now();
+      socket.destroy();
+      while (!logger.entries.some((e) => e.msg === 'zgrobot: refused a request')) {
+        expect(Date.now() - started).toBeLessThan(2_000);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const refused = logger.entries.find((e) => e.msg === 'zgrobot: refused a request');
+      expect(String(refused?.err)).toMatch(/could not read the request body/);
+    } finally {
+      listening.closeAllConnections();
+      listening.close();
     }
   });
 });

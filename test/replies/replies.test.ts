@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { coerceReply, isReply } from '../../src/core/replies/coerce.js';
@@ -442,6 +443,37 @@ describe('CDATA safety', () => {
 
   it('cdata() splits ]]> across sections', () => {
     expect(cdata('a]]>b')).toBe('<![CDATA[a]]]]><![CDATA[>b]]>');
+  });
+
+  // A value with nothing to change skips the replaces; every other takes them, as before.
+  it('cdata() of any string is the cleaned string in one section (fast path or not)', () => {
+    const slow = (value: string) =>
+      `<![CDATA[${value
+        .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+        .replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'grapheme' }),
+          fc.string({ unit: 'binary' }),
+          fc.constantFrom(
+            '',
+            '你好',
+            'a]]>b',
+            ']]>',
+            '😀',
+            '\uD800x',
+            'x\uDC00',
+            '\u0000',
+            '\uFFFE',
+          ),
+        ),
+        (value) => {
+          expect(cdata(value)).toBe(slow(value));
+        },
+      ),
+      { seed: 20_260_901, numRuns: 2000 },
+    );
   });
 });
 

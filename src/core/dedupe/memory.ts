@@ -1,3 +1,4 @@
+import { LruOrder } from '../lru-order.js';
 import type { DedupeClaim, DedupeStore, DeliveryChannel } from './store.js';
 
 /** Options of {@link MemoryDedupeStore}. */
@@ -21,6 +22,9 @@ export const DEFAULT_MEMORY_DEDUPE_MAX_BYTES = 32 * 1024 * 1024;
 const MIN_SWEEP_INTERVAL = 100;
 
 interface Entry {
+  readonly key: string;
+  /** Its place in the least-recently-used order. */
+  slot: number;
   /** The estimated bytes of this entry, as last counted. */
   bytes: number;
   body: string | undefined;
@@ -44,6 +48,7 @@ interface Entry {
  */
 export class MemoryDedupeStore implements DedupeStore {
   readonly #entries = new Map<string, Entry>();
+  readonly #order = new LruOrder<Entry>();
   readonly #max: number;
   readonly #maxBytes: number;
   #bytes = 0;
@@ -122,7 +127,7 @@ export class MemoryDedupeStore implements DedupeStore {
 
   async release(key: string): Promise<void> {
     const entry = this.#entries.get(key);
-    if (entry) this.#drop(key, entry);
+    if (entry) this.#drop(entry);
   }
 
   /** The live entry of `key`, marked as most recently used; expired entries are dropped. */
@@ -130,11 +135,10 @@ export class MemoryDedupeStore implements DedupeStore {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.expires <= Date.now()) {
-      this.#drop(key, entry);
+      this.#drop(entry);
       return undefined;
     }
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    this.#order.touch(entry);
     return entry;
   }
 
@@ -143,6 +147,8 @@ export class MemoryDedupeStore implements DedupeStore {
     const now = Date.now();
     this.#sweepHead(now);
     const entry: Entry = {
+      key,
+      slot: 0,
       bytes: 0,
       body,
       expires: now + window,
@@ -150,6 +156,7 @@ export class MemoryDedupeStore implements DedupeStore {
       waiters: undefined,
     };
     this.#entries.set(key, entry);
+    this.#order.add(entry);
     this.#recount(key, entry);
     this.#evict();
     this.#scheduleSweep(window);
@@ -163,9 +170,10 @@ export class MemoryDedupeStore implements DedupeStore {
   }
 
   #evict(): void {
-    for (const [key, entry] of this.#entries) {
-      if (this.#entries.size <= this.#max && this.#bytes <= this.#maxBytes) return;
-      this.#drop(key, entry);
+    while (this.#entries.size > this.#max || this.#bytes > this.#maxBytes) {
+      const oldest = this.#order.oldest();
+      if (!oldest) return;
+      this.#drop(oldest);
     }
   }
 
@@ -175,9 +183,10 @@ export class MemoryDedupeStore implements DedupeStore {
    * so an expired entry may sit behind a live one: the timed full sweep catches those.
    */
   #sweepHead(now: number): void {
-    for (const [key, entry] of this.#entries) {
-      if (entry.expires > now) return;
-      this.#drop(key, entry);
+    for (;;) {
+      const oldest = this.#order.oldest();
+      if (!oldest || oldest.expires > now) return;
+      this.#drop(oldest);
     }
   }
 
@@ -205,15 +214,16 @@ export class MemoryDedupeStore implements DedupeStore {
     this.#sweeper = undefined;
     const now = Date.now();
     let earliest = Number.POSITIVE_INFINITY;
-    for (const [key, entry] of this.#entries) {
-      if (entry.expires <= now) this.#drop(key, entry);
+    for (const entry of this.#entries.values()) {
+      if (entry.expires <= now) this.#drop(entry);
       else earliest = Math.min(earliest, entry.expires);
     }
     if (this.#entries.size > 0) this.#sweepAt(Math.max(now + this.#sweepInterval, earliest));
   }
 
-  #drop(key: string, entry: Entry): void {
-    this.#entries.delete(key);
+  #drop(entry: Entry): void {
+    this.#entries.delete(entry.key);
+    this.#order.remove(entry);
     this.#bytes -= entry.bytes;
     this.#wake(entry, undefined);
   }

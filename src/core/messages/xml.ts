@@ -1,7 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { XmlParseError } from '../errors.js';
 import { strayMarkedSection } from './markup-sections.js';
-import type { XmlElement } from './types.js';
+import { scanSimpleXml } from './simple-xml.js';
+import type { XmlElement, XmlValue } from './types.js';
 
 // Values stay strings (MsgId exceeds 2^53; a nickname of "007" must not become 7). DOCTYPEs are
 // refused before parsing, so only the five predefined XML entities can ever be expanded: no entity
@@ -9,7 +10,13 @@ import type { XmlElement } from './types.js';
 // `htmlEntities` is what makes fast-xml-parser decode character references (`&#60;`, `&#x41;`),
 // which XML requires. An empty map (not `true`) adds no HTML names beyond XML's five, and keeps the
 // parser from rebuilding its HTML entity tables on every parse (~45 µs a message, measured).
+// `preserveOrder` hands over the parser's own tree, which `compress()` below turns into objects
+// for this one configuration (no attributes, no arrays by rule): cheaper than the parser's
+// general converter, same result. `jPath: false` spares building path strings for callbacks
+// this configuration does not have.
 const parser = new XMLParser({
+  preserveOrder: true,
+  jPath: false,
   ignoreAttributes: true,
   parseTagValue: false,
   processEntities: true,
@@ -36,21 +43,85 @@ const DOCTYPE = /<!DOCTYPE/i;
  */
 export function parseXml(text: string): XmlElement {
   if (DOCTYPE.test(text)) throw new XmlParseError('XML with a DOCTYPE is refused');
+  // WeChat's plain shape is well-formed by construction of the subset; anything else gets the
+  // full checks, and their messages.
+  if (scanSimpleXml(text) === undefined) checkWellFormed(text);
+  let ordered: unknown;
+  try {
+    ordered = parser.parse(text);
+  } catch (error) {
+    throw new XmlParseError('malformed XML', { cause: error });
+  }
+  const root = compress(ordered as OrderedNode[]).xml;
+  if (!isElement(root)) throw new XmlParseError('XML has no <xml> root element');
+  return root;
+}
+
+/**
+ * The text of the `<xml>` root's child `name` (`<Encrypt>` of an encrypted envelope), as
+ * `parseXml(text)[name]` would give it when that is a string; `undefined` when it is absent,
+ * repeated or holds elements. A text in WeChat's plain shape is read in one pass, without a
+ * general parse; any other goes through {@link parseXml}.
+ *
+ * @throws {XmlParseError} as {@link parseXml} does.
+ */
+export function rootChildText(text: string, name: string): string | undefined {
+  if (!DOCTYPE.test(text)) {
+    const simple = scanSimpleXml(text, name);
+    if (simple?.root === 'xml' && simple.nested) return simple.child;
+  }
+  const value = parseXml(text)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The stray-section and validator checks, throwing the plain-worded error of the first failing. */
+function checkWellFormed(text: string): void {
   const stray = strayMarkedSection(text);
   if (stray !== undefined) {
     throw malformed(`'<![' that does not open a CDATA section`, positionOf(text, stray));
   }
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw malformedFromValidator(valid.err, text);
-  let doc: unknown;
-  try {
-    doc = parser.parse(text);
-  } catch (error) {
-    throw new XmlParseError('malformed XML', { cause: error });
+}
+
+/** One entry of the parser's ordered tree: a tag name and its children, or `#text` and a text. */
+type OrderedNode = Record<string, OrderedNode[] | string>;
+
+/**
+ * The parser's ordered tree as objects, exactly as its own converter makes them for this
+ * configuration: an element's texts and CDATA joined; an element with only text becomes that
+ * text, an empty one `''`; a repeated element an array; mixed content keeps its text under
+ * `#text`.
+ */
+function compress(nodes: readonly OrderedNode[]): XmlElement {
+  const element: XmlElement = {};
+  let text: string | undefined;
+  for (const node of nodes) {
+    let name: string | undefined;
+    for (name in node) break;
+    if (name === undefined) continue;
+    const content = node[name];
+    if (name === '#text') {
+      text = text === undefined ? (content as string) : text + (content as string);
+      continue;
+    }
+    if (!content) continue;
+    const inner = compress(content as OrderedNode[]);
+    let value: XmlValue = inner;
+    let count = 0;
+    for (const _ in inner) if (++count > 1) break;
+    if (count === 1 && inner['#text'] !== undefined) value = inner['#text'];
+    else if (count === 0) value = '';
+    if (Object.hasOwn(element, name)) {
+      const earlier = element[name] as XmlValue;
+      if (Array.isArray(earlier)) earlier.push(value);
+      else element[name] = [earlier, value];
+    } else {
+      element[name] = value;
+    }
   }
-  const root = isElement(doc) ? doc.xml : undefined;
-  if (!isElement(root)) throw new XmlParseError('XML has no <xml> root element');
-  return root;
+  if (text !== undefined && text.length > 0) element['#text'] = text;
+  return element;
 }
 
 /** Line and column (both from 1) of `offset` in `text`. */

@@ -1,3 +1,5 @@
+import { LruOrder } from '../lru-order.js';
+
 /**
  * Where the replay check remembers the signed requests it has seen: `timestamp + nonce +
  * signature` → a digest of the body. `signature` covers only token, timestamp and nonce, so a
@@ -35,7 +37,8 @@ export interface MemoryNonceStoreOptions {
  */
 export class MemoryNonceStore implements NonceStore {
   readonly #max: number;
-  readonly #entries = new Map<string, { digest: string; expires: number }>();
+  readonly #entries = new Map<string, NonceEntry>();
+  readonly #order = new LruOrder<NonceEntry>();
 
   constructor(options: MemoryNonceStoreOptions = {}) {
     this.#max = Math.max(1, options.maxEntries ?? 10_000);
@@ -50,22 +53,31 @@ export class MemoryNonceStore implements NonceStore {
     const now = Date.now();
     const entry = this.#entries.get(key);
     if (entry && entry.expires > now) {
-      // Re-inserted to mark it recently used (a Map keeps insertion order).
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
+      this.#order.touch(entry);
       return entry.digest;
     }
-    this.#entries.delete(key);
-    this.#entries.set(key, { digest, expires: now + ttl });
+    if (entry) this.#order.remove(entry);
+    const added: NonceEntry = { key, digest, expires: now + ttl, slot: 0 };
+    this.#entries.set(key, added);
+    this.#order.add(added);
     this.#evict(now);
     return undefined;
   }
 
   // Drops expired entries at the old end, then the least recently used beyond the bound.
   #evict(now: number): void {
-    for (const [key, entry] of this.#entries) {
-      if (this.#entries.size <= this.#max && entry.expires > now) break;
-      this.#entries.delete(key);
+    for (;;) {
+      const oldest = this.#order.oldest();
+      if (!oldest || (this.#entries.size <= this.#max && oldest.expires > now)) return;
+      this.#entries.delete(oldest.key);
+      this.#order.remove(oldest);
     }
   }
+}
+
+interface NonceEntry {
+  readonly key: string;
+  readonly digest: string;
+  readonly expires: number;
+  slot: number;
 }

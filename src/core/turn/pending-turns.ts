@@ -23,16 +23,15 @@ export type TrackTurn = (work: Promise<unknown>, what: string) => void;
  * ```
  */
 export class PendingTurns {
-  readonly #running = new Map<Promise<void>, string>();
+  readonly #running = new Map<Promise<unknown>, string>();
 
   /** Adds a turn to wait for; it is forgotten once `work` settles (resolved or rejected). */
   readonly track: TrackTurn = (work, what) => {
-    const settled = work.then(
-      () => {},
-      () => {},
-    );
-    this.#running.set(settled, what);
-    void settled.then(() => this.#running.delete(settled));
+    this.#running.set(work, what);
+    const forget = () => {
+      this.#running.delete(work);
+    };
+    work.then(forget, forget);
   };
 
   /** How many turns are going on. */
@@ -53,7 +52,7 @@ export class PendingTurns {
       const expired = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, left);
       });
-      await Promise.race([Promise.all(this.#running.keys()), expired]);
+      await Promise.race([Promise.allSettled(this.#running.keys()), expired]);
       clearTimeout(timer);
     }
     return [...this.#running.values()];
