@@ -21,20 +21,12 @@ if (!scenario) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'zgrobot-profile-'));
-// The server exits by itself after the load (so --cpu-prof writes its file): start-up + run.
 const server = spawn(
   process.execPath,
-  [
-    '--cpu-prof',
-    `--cpu-prof-dir=${dir}`,
-    '--import',
-    'tsx',
-    'bench/scenarios.ts',
-    name,
-    String(seconds + 4),
-  ],
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'bench/scenarios.ts', name],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
+const serverExit = new Promise((resolve) => server.once('exit', resolve));
 const port = await new Promise<string>((resolve, reject) => {
   const lines = createInterface({ input: server.stdout });
   lines.on('line', (line) => {
@@ -59,7 +51,9 @@ load.stdout.on('data', (chunk: Buffer) => {
   loaded += chunk.toString();
 });
 await new Promise((resolve) => load.once('exit', resolve));
-await new Promise((resolve) => server.once('exit', resolve));
+// SIGTERM makes the server exit through process.exit, which writes the profile.
+server.kill('SIGTERM');
+await serverExit;
 
 interface ProfileNode {
   id: number;

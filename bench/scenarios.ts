@@ -156,8 +156,8 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-// Run as a child process: `tsx bench/scenarios.ts <name> [seconds]` listens on a free port and
-// prints it; with `seconds`, it exits by itself after that long (for `node --cpu-prof`).
+// Run as a child process: `tsx bench/scenarios.ts <name>` listens on a free port and prints it;
+// SIGTERM ends it with process.exit, so that `node --cpu-prof` writes its profile.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
   const name = process.argv[2] ?? '';
   const scenario = SCENARIOS[name];
@@ -173,8 +173,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     const { user, system } = process.cpuUsage();
     process.stdout.write(`CPU ${user + system}\n`);
   });
-  const exitAfter = Number(process.argv[3]);
-  if (exitAfter > 0) setTimeout(() => process.exit(0), exitAfter * 1000);
+  process.on('SIGTERM', () => process.exit(0));
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
     if (typeof address === 'object' && address) process.stdout.write(`PORT ${address.port}\n`);
