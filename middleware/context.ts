@@ -98,13 +98,3 @@ export function clientGone(ctx: HttpContext): boolean {
   if (staged.exchange) return staged.exchange.gone;
   return (staged.res as { destroyed?: boolean } | undefined)?.destroyed === true;
 }
-
-/** The error of a body past `limit` bytes, the same from every exchange. */
-export function bodyTooLarge(limit: number): WechatError {
-  return new WechatError(`request body larger than ${limit} bytes`, { status: 413 });
-}
-
-/** The error of a body that did not arrive within `timeout` ms. */
-export function bodyTooSlow(timeout: number): WechatError {
-  return new WechatError(`request body not received within ${timeout} ms`, { status: 408 });
-}

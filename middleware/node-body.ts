@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 // biome-ignore lint/style/noRestrictedImports: the one module that reads Node bodies, itself loaded on first use.
 import getRawBody from 'raw-body';
 import { bounded } from '../src/core/bounded.js';
-import { WechatError } from '../src/core/errors.js';
-import { bodyTooLarge, bodyTooSlow, type StageContext } from './context.js';
+import { bodyTooLarge, bodyTooSlow, WechatError } from '../src/core/errors.js';
+import type { StageContext } from './context.js';
 
 type BodyCarrier = { rawBody?: unknown; body?: unknown };
 

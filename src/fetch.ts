@@ -1,12 +1,7 @@
-import {
-  bodyTooLarge,
-  bodyTooSlow,
-  type Exchange,
-  type Stage,
-  type StageContext,
-} from '../middleware/context.js';
+import type { Exchange, Stage, StageContext } from '../middleware/context.js';
+import { contentTypeOf, parseQuery, type Query } from './context-rules.js';
 import { bounded } from './core/bounded.js';
-import { WechatError } from './core/errors.js';
+import { bodyTooLarge, bodyTooSlow, WechatError } from './core/errors.js';
 
 /** What a runtime may know about a request beyond the `Request` itself. */
 export interface FetchRequestInfo {
@@ -21,14 +16,6 @@ export interface FetchRequestInfo {
 
 /** Statuses whose response must have no body (the `Response` constructor refuses one). */
 const NULL_BODY = new Set([101, 204, 205, 304]);
-
-/** The short names Koa accepts for `ctx.type`, for the few the stages and handlers use. */
-const SHORT_TYPES: Record<string, string> = {
-  text: 'text/plain',
-  html: 'text/html',
-  xml: 'application/xml',
-  json: 'application/json',
-};
 
 /**
  * Runs `stages` on a standard `Request` and answers with a `Response`, with Web APIs only (no
@@ -53,7 +40,7 @@ class FetchContext implements StageContext {
   readonly path: string;
   readonly href: string;
   readonly ip: string;
-  readonly query: Record<string, string | string[] | undefined> = {};
+  readonly query: Query;
   readonly exchange: Exchange;
   readonly #request: Request;
   readonly #headers = new Headers();
@@ -69,10 +56,7 @@ class FetchContext implements StageContext {
     this.path = url.pathname;
     this.href = request.url;
     this.ip = ip;
-    for (const [name, value] of url.searchParams) {
-      const seen = this.query[name];
-      this.query[name] = seen === undefined ? value : [...[seen].flat(), value];
-    }
+    this.query = parseQuery(url.search.slice(1));
     this.exchange = fetchExchange(request);
   }
 
@@ -98,8 +82,7 @@ class FetchContext implements StageContext {
   }
 
   set type(value: string) {
-    const mime = SHORT_TYPES[value] ?? value;
-    this.#contentType = mime.startsWith('text/') ? `${mime}; charset=utf-8` : mime;
+    this.#contentType = contentTypeOf(value) ?? '';
   }
 
   get body(): unknown {

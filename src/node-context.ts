@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Stage, StageContext } from '../middleware/context.js';
+import { contentTypeOf, parseQuery, type Query } from './context-rules.js';
 import type { Logger } from './core/logger.js';
 
 // No `node:` import at run time: a Workers bundle imports the robot, and with it this module.
@@ -65,93 +66,13 @@ const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-/** Koa's short names for `ctx.type` (mime-types' `contentType`), for those a bot may use. */
-const SHORT_TYPES: Record<string, string> = {
-  text: 'text/plain; charset=utf-8',
-  txt: 'text/plain; charset=utf-8',
-  html: 'text/html; charset=utf-8',
-  xml: 'application/xml',
-  json: 'application/json; charset=utf-8',
-  bin: 'application/octet-stream',
-};
-
-/** The content types made so far, by what was set (a few: the ones the stages and handlers use). */
-const contentTypes = new Map<string, string | undefined>();
-
-/** A content type as Koa's `ctx.type = value` writes it: a charset added where mime-db has one. */
-function contentTypeOf(value: string): string | undefined {
-  const known = contentTypes.get(value);
-  if (known !== undefined || contentTypes.has(value)) return known;
-  const type = makeContentType(value);
-  if (contentTypes.size < 64) contentTypes.set(value, type);
-  return type;
-}
-
-function makeContentType(value: string): string | undefined {
-  if (!value.includes('/')) return SHORT_TYPES[value.replace(/^\./, '').toLowerCase()];
-  if (/;\s*charset=/i.test(value)) return value;
-  const mime = value.split(';', 1)[0]!.trim().toLowerCase();
-  if (mime.startsWith('text/') || mime === 'application/json' || mime === 'application/javascript')
-    return `${value}; charset=utf-8`;
-  return value;
-}
-
 const HTTP_URL = /^https?:\/\//i;
-
-/** What `URLSearchParams` would decode or strip: escapes, `+`, a leading `?`. */
-const ENCODED_QUERY = /[%+]|^\?/;
-
-/**
- * A query string as Koa reads it (URLSearchParams' parsing): a repeated parameter is an array,
- * a parameter without `=` is `''`, `__proto__` a plain key. WeChat's queries have nothing to
- * decode, so they are split here; one that has is left to URLSearchParams.
- */
-function parseQuery(search: string): Query {
-  const query: Query = {};
-  if (search === '') return query;
-  if (ENCODED_QUERY.test(search)) {
-    for (const [name, value] of new URLSearchParams(search)) addParam(query, name, value);
-    return query;
-  }
-  for (let start = 0; start <= search.length; ) {
-    let end = search.indexOf('&', start);
-    if (end < 0) end = search.length;
-    if (end > start) {
-      const eq = search.indexOf('=', start);
-      if (eq >= 0 && eq < end) addParam(query, search.slice(start, eq), search.slice(eq + 1, end));
-      else addParam(query, search.slice(start, end), '');
-    }
-    start = end + 1;
-  }
-  return query;
-}
-
-function addParam(query: Query, name: string, value: string): void {
-  if (!Object.hasOwn(query, name)) {
-    if (name === '__proto__') {
-      Object.defineProperty(query, name, {
-        value,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    } else {
-      query[name] = value;
-    }
-    return;
-  }
-  const seen = query[name];
-  if (Array.isArray(seen)) seen.push(value);
-  else query[name] = [seen as string, value];
-}
 
 /** The first of a comma-separated header's values (`a, b` → `a`). */
 function firstValue(header: string): string {
   const comma = header.indexOf(',');
   return (comma < 0 ? header : header.slice(0, comma)).trim();
 }
-
-type Query = Record<string, string | string[] | undefined>;
 
 /**
  * A {@link StageContext} over Node's `req`/`res`, answering as Koa's context does for the members

@@ -295,8 +295,11 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    */
   middleware(): Stage {
     this.#pipeline();
-    return (ctx, next) => this.#pipeline()(ctx, next);
+    return this.#stages;
   }
+
+  /** The pipeline as one stage, rebuilt when a setting changed (see `#pipeline`). */
+  readonly #stages: Stage = (ctx, next) => this.#pipeline()(ctx, next);
 
   /**
    * The robot as a fetch handler, `(Request) => Promise<Response>`: for Bun (`Bun.serve({ fetch:
@@ -305,7 +308,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    * `Request` does not carry the client's address: pass it as `{ remoteAddress }` for `ctx.ip`.
    */
   readonly fetch = async (request: Request, info?: FetchRequestInfo): Promise<Response> => {
-    const response = await handleFetch(this.middleware(), request, info);
+    const response = await handleFetch(this.#stages, request, info);
     // Turns still going on (late replies) are given to the runtime to wait for, bounded by the
     // final deadline after which no reply can reach the user anyway.
     if (info?.waitUntil && this.#turns.size > 0) {

@@ -73,3 +73,13 @@ export class PipelineError extends WechatError {
 export function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The error of a body past `limit` bytes, the same from every exchange. */
+export function bodyTooLarge(limit: number): WechatError {
+  return new WechatError(`request body larger than ${limit} bytes`, { status: 413 });
+}
+
+/** The error of a body that did not arrive within `timeout` ms. */
+export function bodyTooSlow(timeout: number): WechatError {
+  return new WechatError(`request body not received within ${timeout} ms`, { status: 408 });
+}
