@@ -1,4 +1,5 @@
-import type { MessageCrypt } from '../src/core/crypto/message-crypt.js';
+import type { Decrypted } from '../src/core/crypto/key-ring.js';
+import type { EncryptedMessageParams, MessageCrypt } from '../src/core/crypto/message-crypt.js';
 import { DecryptError, SignatureError, WechatError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import { rootChildText } from '../src/core/messages/xml.js';
@@ -48,9 +49,17 @@ export interface DecryptOptions {
  * ```
  */
 export function decrypt(options: DecryptOptions): Stage {
-  const mode = resolveEncryptMode(options.encryptMode, options.crypt !== undefined);
+  const fixedMode = resolveEncryptMode(options.encryptMode, options.crypt !== undefined);
+  const fixedCrypt = options.crypt;
+  const fixedKeys: Keys | undefined = fixedCrypt && {
+    decryptMessage: (params) => ({ xml: fixedCrypt.decryptMessage(params), crypt: fixedCrypt }),
+  };
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
+    // A resolved account brings its own keys and mode.
+    const { account } = state;
+    const keys = account ? account.keys : fixedKeys;
+    const mode = account ? account.encryptMode : fixedMode;
     const encrypted = queryParam(ctx, 'encrypt_type') === 'aes';
     if (!encrypted && mode === 'safe') {
       // `signature` does not cover the body: in safe mode a plaintext POST is a forgery or a
@@ -59,9 +68,9 @@ export function decrypt(options: DecryptOptions): Stage {
         "plaintext request refused: encryptMode is 'safe' (set encryptMode 'compatible' to accept both)",
       );
     }
-    if (encrypted && (mode === 'plain' || !options.crypt)) {
+    if (encrypted && (mode === 'plain' || !keys)) {
       throw new WechatError(
-        options.crypt
+        keys
           ? "encrypted message received but encryptMode is 'plain'"
           : 'encrypted message received but no EncodingAESKey is configured',
         { status: 400 },
@@ -75,9 +84,10 @@ export function decrypt(options: DecryptOptions): Stage {
         options.nonceStore,
         options.nonceTtl,
         options.logger ?? state.logger,
+        account?.scope,
       );
     }
-    if (!encrypted || !options.crypt) {
+    if (!encrypted || !keys) {
       state.xml = body;
       return next();
     }
@@ -92,8 +102,13 @@ export function decrypt(options: DecryptOptions): Stage {
       throw new SignatureError('msg_signature, timestamp or nonce missing');
     }
     // A SignatureError here names no value: logging the expected msg_signature would leak it.
-    state.xml = options.crypt.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
+    const decrypted = keys.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
+    state.xml = decrypted.xml;
+    state.crypt = decrypted.crypt; // the reply goes out with the key the message came with
     state.encrypted = true;
     return next();
   };
 }
+
+/** What decrypts a request: a key ring, or the one crypt of `options`. */
+type Keys = { decryptMessage(params: EncryptedMessageParams): Decrypted };

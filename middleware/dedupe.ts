@@ -91,10 +91,13 @@ export function dedupe(options: DedupeOptions = {}): Stage {
  */
 function defaultKey(message: AnyMessage, state: PipelineState): string {
   const { bodyDigest } = state;
+  // Several accounts: the account's AppID, not ToUserName, prefixes the key.
+  const scope = state.account?.scope;
   if (bodyDigest !== undefined && message.raw === state.body) {
-    return `${message.target}:${bodyDigest}`;
+    return `${scope ?? message.target}:${bodyDigest}`;
   }
-  return dedupeKey(message);
+  const key = dedupeKey(message);
+  return scope === undefined ? key : `${scope}:${key}`;
 }
 
 /** A body a later stage wrote itself, as text, when it is one a retry may be given again. */

@@ -23,9 +23,11 @@ export function encrypt(options: EncryptOptions): Stage {
     await next();
     const state = stateOf(ctx);
     const body = ctx.body;
-    if (!options.crypt || !state.encrypted || typeof body !== 'string') return;
+    // The key the message came with (a rotation's old key, or an account's), else the options'.
+    const crypt = state.crypt ?? options.crypt;
+    if (!crypt || !state.encrypted || typeof body !== 'string') return;
     if (body === '' || body === 'success' || ctx.status !== 200) return;
-    ctx.body = options.crypt.encryptReply(body);
+    ctx.body = crypt.encryptReply(body);
     ctx.type = 'application/xml';
   };
 }

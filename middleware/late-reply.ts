@@ -42,11 +42,25 @@ export interface LateReplyOptions {
    * 14 000).
    */
   typing?: boolean | { refreshEvery?: number };
+  /**
+   * Late replies and the typing status go out with the client of the request's account
+   * (`ctx.wechat.account.client`), not `client`: `pipeline()` sets it with `accounts`. An
+   * account without a client has its late replies logged and dropped.
+   */
+  accountClients?: boolean;
   logger?: Logger;
 }
 
-/** Delivers one late reply; made once per pipeline by {@link latePusher}. */
-export type LatePusher = (reply: Reply, message: AnyMessage, logger: Logger) => Promise<void>;
+/**
+ * Delivers one late reply; made once per pipeline by {@link latePusher}. `client`, the request's
+ * account's, wins over the options' one.
+ */
+export type LatePusher = (
+  reply: Reply,
+  message: AnyMessage,
+  logger: Logger,
+  client?: CustomerServiceClient,
+) => Promise<void>;
 
 /**
  * Sends `reply` to the user who sent `message` with the 客服 message API, as its row of
@@ -78,9 +92,10 @@ export async function sendAsCustomerMessage(
  * @throws {PipelineError} for `lateReply: 'customer-service'` with neither `client` nor `sendLateReply`.
  */
 export function latePusher(options: LateReplyOptions = {}): LatePusher {
-  const { client, sendLateReply: send } = options;
-  const mode = options.lateReply ?? (client || send ? 'customer-service' : 'drop');
-  if (mode === 'customer-service' && !client && !send) {
+  const { sendLateReply: send, accountClients } = options;
+  const mode =
+    options.lateReply ?? (options.client || send || accountClients ? 'customer-service' : 'drop');
+  if (mode === 'customer-service' && !options.client && !send && !accountClients) {
     throw new PipelineError(
       "lateReply: 'customer-service' needs a client (appId and appSecret) or a send function",
     );
@@ -90,7 +105,8 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
       `lateReply must be 'customer-service' or 'drop', got ${JSON.stringify(mode)}`,
     );
   }
-  return async (reply, message, logger) => {
+  return async (reply, message, logger, accountClient) => {
+    const client = accountClient ?? options.client;
     // A typing status shown for this message stops before the reply goes, not after.
     await showing.get(message)?.();
     const fields = { ...messageFields(message), replyType: reply.type };
@@ -99,6 +115,10 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
         fields,
         "zgrobot: dropped a late reply: no retry took it and lateReply is 'drop'",
       );
+      return;
+    }
+    if (!send && !client) {
+      logger.warn(fields, 'zgrobot: dropped a late reply: its account has no API client');
       return;
     }
     try {
@@ -142,6 +162,7 @@ export type ShowTyping = <T>(
   late: Promise<T>,
   message: AnyMessage | undefined,
   logger: Logger,
+  client?: CustomerServiceClient,
 ) => Promise<T>;
 
 function isTypingClient(client: unknown): client is TypingClient {
@@ -166,17 +187,19 @@ function isTypingClient(client: unknown): client is TypingClient {
  * ```
  */
 export function typingWhile(options: LateReplyOptions = {}): ShowTyping {
-  const { typing, client } = options;
+  const { typing, accountClients } = options;
   if (!typing) return (late) => late;
-  if (!isTypingClient(client)) {
+  if (!accountClients && !isTypingClient(options.client)) {
     throw new PipelineError(
       'typing needs a client (appId and appSecret) to send the typing status',
     );
   }
   const every = (typeof typing === 'object' && typing.refreshEvery) || DEFAULT_TYPING_REFRESH;
-  return async (late, message, logger) => {
+  return async (late, message, logger, accountClient) => {
     const user = message?.source;
-    if (!user) return late;
+    // The request's account's client, else the options' one.
+    const client = accountClient ?? options.client;
+    if (!user || !isTypingClient(client)) return late;
     const send = (command: 'Typing' | 'CancelTyping') =>
       client.sendTypingStatus(user, command).then(
         () => undefined,

@@ -1,6 +1,9 @@
 import compose from 'koa-compose';
+import { Account } from '../src/core/accounts/account.js';
+import { AccountRegistry } from '../src/core/accounts/registry.js';
+import { Client } from '../src/core/client/client.js';
 import { defaultLogger } from '../src/core/console-logger.js';
-import { MessageCrypt } from '../src/core/crypto/message-crypt.js';
+import { PipelineError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { EncryptMode } from '../src/core/security/encrypt-mode.js';
@@ -8,6 +11,7 @@ import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-st
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
 import type { SessionData, SessionStorage } from '../src/core/session/storage.js';
 import type { TrackTurn } from '../src/core/turn/pending-turns.js';
+import { type AccountsOptions, resolveAccount } from './account.js';
 import { body } from './body.js';
 import type { Stage } from './context.js';
 import { decrypt } from './decrypt.js';
@@ -27,14 +31,29 @@ import { verify } from './verify.js';
 
 /** Everything {@link pipeline} needs. */
 export interface PipelineConfig {
-  /** The token set in the WeChat admin console. */
-  token: string;
+  /** The token set in the WeChat admin console; needed unless `accounts` is given. */
+  token?: string;
   /** The routes to run. */
   routes: Router;
   /** AppID; with `encodingAESKey`, turns on safe mode (encrypted messages). */
   appId?: string;
-  /** The 43-character EncodingAESKey; checked here, not on the first message. */
-  encodingAESKey?: string;
+  /**
+   * The 43-character EncodingAESKey; checked here, not on the first message. During a rotation,
+   * a list, the newest first: each message is decrypted with the key it came with and its reply
+   * encrypted with that key.
+   */
+  encodingAESKey?: string | readonly string[];
+  /**
+   * Serve many accounts: each request's account is found (by path, `ToUserName` or your
+   * resolver) and its token, keys, session and dedup keys and API client are used; `token`,
+   * `appId`, `encodingAESKey` and `encryptMode` are then not used. See docs/multi-account.md.
+   */
+  accounts?: AccountsOptions;
+  /**
+   * The registry of `accounts` (their API clients): pass your own to close its clients when you
+   * stop (`registry.close()`); default a new one.
+   */
+  accountRegistry?: AccountRegistry;
   /**
    * The admin page's 消息加解密方式: `'safe'` (安全模式, encrypted requests only: a plaintext POST
    * gets 403), `'compatible'` (兼容模式, both; each gets a reply like itself) or `'plain'` (明文模式).
@@ -85,7 +104,10 @@ export interface PipelineConfig {
    * `'customer-service'` when `client` or `sendLateReply` is given, else `'drop'` (logged).
    */
   lateReply?: LateReplyMode;
-  /** The API client late replies are sent with (its 客服 message methods). */
+  /**
+   * The API client late replies are sent with (its 客服 message methods); a `Client` is also
+   * `ctx.wechat.client`. With `accounts`, each account's own client is used instead.
+   */
   client?: CustomerServiceClient;
   /** Sends a late reply your own way; wins over `client`. */
   sendLateReply?: SendLateReply;
@@ -119,15 +141,26 @@ export interface PipelineConfig {
 export function pipeline(config: PipelineConfig): Stage {
   const settings = resolveSettings(config);
   // Every stage gets the one settings object and takes what it needs from it.
-  const stages: Stage[] = [
-    errorBoundary(settings),
+  const stages: Stage[] = [errorBoundary(settings)];
+  if (settings.accounts) {
+    stages.push(
+      resolveAccount({
+        accounts: settings.accounts,
+        registry: settings.registry,
+        bodyLimit: config.bodyLimit,
+        bodyTimeout: config.bodyTimeout,
+        logger: settings.logger,
+      }),
+    );
+  }
+  stages.push(
     verify(settings),
     encrypt(settings),
     body(settings),
     decrypt(settings),
     parse(settings),
     turn(settings),
-  ];
+  );
   if (config.dedupe !== false) stages.push(dedupe({ ...config.dedupe, logger: settings.logger }));
   for (const own of config.middleware ?? []) {
     stages.push(async (ctx, next) => {
@@ -155,23 +188,54 @@ export function pipeline(config: PipelineConfig): Stage {
   return compose(stages);
 }
 
-/** The pipeline's settings, resolved once: what `config` leaves out filled in, the crypt made. */
+/** The pipeline's settings, resolved once: what `config` leaves out filled in, the account made. */
 function resolveSettings(config: PipelineConfig) {
   const window = config.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
+  // The default logger is picked now, so a bad ZGROBOT_LOG_LEVEL fails here.
+  const logger = config.logger ?? defaultLogger();
+  const { accounts } = config;
+  const registry = accounts
+    ? (config.accountRegistry ?? new AccountRegistry({ ...accounts, logger }))
+    : undefined;
+  const account = accounts ? undefined : singleAccount(config);
   return Object.freeze({
     ...config,
-    // The default logger is picked now, so a bad ZGROBOT_LOG_LEVEL fails here.
-    logger: config.logger ?? defaultLogger(),
-    crypt: config.encodingAESKey
-      ? new MessageCrypt({
-          token: config.token,
-          encodingAESKey: config.encodingAESKey,
-          appId: config.appId ?? '',
-        })
-      : undefined,
+    logger,
+    token: config.token ?? '',
+    registry,
+    // One account: its token and keys, checked now; with `accounts`, each request finds its own.
+    account,
+    // What a stage run on its own would use; the request's account wins in the pipeline.
+    crypt: account?.keys?.newest,
+    encryptMode: account?.encryptMode,
+    // With `accounts`, late replies go out with each account's client.
+    accountClients: accounts !== undefined,
     timestampWindow: window,
     nonceStore: config.nonceStore ?? new MemoryNonceStore(),
     // A timestamp passes from `window` before to `window` after it: remember it that long.
     nonceTtl: 2 * (window || DEFAULT_TIMESTAMP_WINDOW) * 1000,
   });
+}
+
+/**
+ * The one account of a pipeline without `accounts`: its key prefix stays `ToUserName` (scope
+ * `undefined`), its client is `config.client` when that is a whole `Client`.
+ *
+ * @throws {PipelineError} without a token; {@link InvalidEncodingAESKeyError} for a bad key.
+ */
+function singleAccount(config: PipelineConfig): Account {
+  if (typeof config.token !== 'string' || config.token === '') {
+    throw new PipelineError('pipeline() needs a token (or accounts)');
+  }
+  const { client } = config;
+  const whole = client instanceof Client ? client : undefined;
+  return new Account(
+    {
+      appId: config.appId ?? '',
+      token: config.token,
+      encodingAESKey: config.encodingAESKey,
+      encryptMode: config.encryptMode,
+    },
+    { scoped: false, client: () => whole },
+  );
 }

@@ -21,7 +21,8 @@ const STORE_TIMEOUT = 1000;
  * signature does not cover the body, so that is a forged message on a leaked URL. The same body
  * again is WeChat's retry (or an identical replay), which passes on to the dedupe stage. A store
  * that fails or hangs is logged and skipped, as the dedupe stage does. Resolves with the body's
- * SHA-1 (hex), which the dedupe stage reuses for a plaintext message.
+ * SHA-1 (hex), which the dedupe stage reuses for a plaintext message. `scope` (the account's
+ * AppID in a multi-account pipeline) prefixes the key.
  */
 export async function checkReplay(
   ctx: HttpContext,
@@ -29,10 +30,13 @@ export async function checkReplay(
   store: NonceStore,
   ttl = DEFAULT_NONCE_TTL,
   logger: Logger,
+  scope?: string,
 ): Promise<string> {
   // The signature adds nothing to the key (it is a function of the token, timestamp and nonce),
-  // and leaving it out keeps the store from holding a usable signature.
-  const key = `${queryParam(ctx, 'timestamp') ?? ''}:${queryParam(ctx, 'nonce') ?? ''}`;
+  // and leaving it out keeps the store from holding a usable signature. Accounts sharing a store
+  // each have their own: two of them may well see the same timestamp and nonce.
+  const signed = `${queryParam(ctx, 'timestamp') ?? ''}:${queryParam(ctx, 'nonce') ?? ''}`;
+  const key = scope === undefined ? signed : `${scope}:${signed}`;
   const digest = hash('sha1', body, 'hex');
   let earlier: string | undefined;
   try {

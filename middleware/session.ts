@@ -72,7 +72,10 @@ export function session(options: SessionOptions): Stage {
     const logger = withFields(options.logger ?? state.logger, () => messageFields(message));
     // The save must wait for the handlers, which only a turn() outside lets run past the answer.
     if (!turnRunning(ctx)) throw new PipelineError('session() needs turn() before it');
-    const key = keyOf(message);
+    // Several accounts: the account's AppID, not ToUserName, prefixes the default key.
+    const scope = state.account?.scope;
+    const key =
+      scope === undefined || options.getSessionKey ? keyOf(message) : `${scope}:${message.source}`;
     await queue.run(key, async () => {
       const held = await holdSession(settings, key, logger);
       state.session = held.data;

@@ -1,4 +1,8 @@
+import type { Account } from '../src/core/accounts/account.js';
+import type { Client } from '../src/core/client/client.js';
 import { defaultLogger } from '../src/core/console-logger.js';
+import type { MessageCrypt } from '../src/core/crypto/message-crypt.js';
+import { PipelineError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
 import type { ReplyValue } from '../src/core/replies/coerce.js';
@@ -29,6 +33,24 @@ export interface WechatState<M = AnyMessage, S extends object = SessionData> {
   xml: string | undefined;
   /** Where the stages log; the pipeline's logger. */
   logger: Logger;
+  /**
+   * The account this request is for: with `accounts`, the one found for it (branch on
+   * `account.appId`, or your own `account.config.data`); else the pipeline's single account.
+   */
+  readonly account: Account;
+  /**
+   * The API client of this request's account: with `accounts`, made once per account and reused
+   * (an authorizer's acts with its authorizer token); else the robot's `client`.
+   *
+   * @throws {PipelineError} when the account has no AppSecret (nor a component).
+   * @example
+   * ```ts
+   * robot.text(async (ctx) => {
+   *   await ctx.wechat.client.sendText(ctx.wechat.message.source, '收到');
+   * });
+   * ```
+   */
+  readonly client: Client;
   /** Whether the answer to WeChat went out (`success`) before the reply was ready. */
   readonly late: boolean;
   /** Set when a handler threw; the reply is then `success` and the session is not saved. */
@@ -84,8 +106,12 @@ export type WechatMiddleware<S extends object = SessionData> = (
 ) => unknown;
 
 /** The state while the pipeline runs: stages before `parse()` see no message yet. */
-export type PipelineState = Omit<WechatState, 'message'> & {
+export type PipelineState = Omit<WechatState, 'message' | 'account'> & {
   message: AnyMessage | undefined;
+  /** The request's account, once `resolveAccount()` or `verify()` set it. */
+  account: Account | undefined;
+  /** The crypt the message was decrypted with: its reply is encrypted with the same key. */
+  crypt: MessageCrypt | undefined;
   /** The request body as read once from the stream (or from an upstream body parser). */
   body: string | undefined;
   /** The SHA-1 (hex) of `body`, when the replay check computed it: reused for the dedupe key. */
@@ -124,6 +150,8 @@ class RequestState implements PipelineState {
   answer: string | undefined = undefined;
   borrowed = false;
   lateGate: (() => Promise<boolean>) | undefined = undefined;
+  account: Account | undefined = undefined;
+  crypt: MessageCrypt | undefined = undefined;
   // The clock's arrow, so `const { defer } = ctx.wechat` works too.
   readonly defer: () => void = this.clock.defer;
 
@@ -137,6 +165,12 @@ class RequestState implements PipelineState {
 
   get signal(): AbortSignal {
     return this.clock.signal;
+  }
+
+  get client(): Client {
+    if (!this.account)
+      throw new PipelineError('ctx.wechat.client needs pipeline() (or resolveAccount())');
+    return this.account.client;
   }
 }
 

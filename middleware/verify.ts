@@ -1,3 +1,4 @@
+import type { Account } from '../src/core/accounts/account.js';
 import { checkSignature } from '../src/core/crypto/signature.js';
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_TIMESTAMP_WINDOW, isFreshTimestamp } from '../src/core/security/timestamp.js';
@@ -7,8 +8,13 @@ import { queryParam, stateOf } from './state.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
-  /** The token set in the WeChat admin console. */
+  /** The token set in the WeChat admin console (a request's own account's token wins). */
   token: string;
+  /**
+   * The account requests are for when no `resolveAccount()` found one: it becomes
+   * `ctx.wechat.account`, and its token is checked (`pipeline()` passes its single account).
+   */
+  account?: Account;
   /** The page answered with 403 on a bad signature; defaults to the built-in page. */
   errorPage?: ErrorPage;
   /**
@@ -51,7 +57,10 @@ export function verify(options: VerifyOptions): Stage {
     const timestamp = queryParam(ctx, 'timestamp');
     const nonce = queryParam(ctx, 'nonce');
     const signature = queryParam(ctx, 'signature');
-    if (!checkSignature({ token: options.token, timestamp, nonce, signature })) {
+    // A resolved account's token, else the single account's.
+    state.account ??= options.account;
+    const token = state.account?.token ?? options.token;
+    if (!checkSignature({ token, timestamp, nonce, signature })) {
       // Never the expected signature (it would let a log reader forge this request), nor the
       // received one (a correct one is as good as the expected): its length at most.
       refuse(

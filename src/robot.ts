@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type Koa from 'koa';
+import type { AccountsOptions } from '../middleware/account.js';
 import type { HttpContext, Stage } from '../middleware/context.js';
 import type { ErrorPage } from '../middleware/error-page.js';
 import type { CustomerServiceClient } from '../middleware/late-reply.js';
@@ -7,6 +8,7 @@ import { pipeline } from '../middleware/pipeline.js';
 import { Router } from '../middleware/routes.js';
 import type { WechatMiddleware } from '../middleware/state.js';
 import { Config, type ConfigValues } from './config.js';
+import { AccountRegistry } from './core/accounts/registry.js';
 import { Client } from './core/client/client.js';
 import { defaultLogger } from './core/console-logger.js';
 import { MessageCrypt } from './core/crypto/message-crypt.js';
@@ -72,6 +74,22 @@ export interface ZgRoBotOptions<S extends object = SessionData> extends Partial<
    * ```
    */
   session?: RobotSessionOptions<S>;
+  /**
+   * Serve many Official Accounts with one robot: each request's account is found by its path
+   * (`/wechat/:appId`), its `ToUserName` or your resolver, and answered with that account's
+   * token, keys, sessions, dedup and API client (`ctx.wechat.account`, `ctx.wechat.client`).
+   * `token`, `appId`, `encodingAESKey` and `encryptMode` of the config are then not used. See
+   * docs/multi-account.md.
+   *
+   * @example
+   * ```ts
+   * const robot = new ZgRoBot({
+   *   accounts: { list: [{ appId: 'wxaaaaaaaaaaaaaaaa', token: 'tokenA' }, { appId: 'wxbbbbbbbbbbbbbbbb', token: 'tokenB' }] },
+   * });
+   * robot.text((ctx) => `${ctx.wechat.account.appId}: ${ctx.wechat.message.content}`);
+   * ```
+   */
+  accounts?: AccountsOptions;
 }
 
 /**
@@ -121,6 +139,9 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   #defaultStorage: SessionStorage | undefined;
   #client: { client: Client; appId: string; appSecret: string } | undefined;
   readonly #session: RobotSessionOptions<S>;
+  readonly #accounts: AccountsOptions | undefined;
+  /** The API clients of `accounts`, made when the pipeline is first built. */
+  #registry: AccountRegistry | undefined;
   /** `robot.use()` middleware, in order; replaced (not changed) so a built pipeline keeps its own. */
   #middleware: readonly RobotMiddleware<S>[] = [];
   /** The turns going on (late ones included), for `close()` to wait for. */
@@ -131,10 +152,11 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
 
   constructor(options: ZgRoBotOptions<S> = {}) {
     super();
-    const { config, logger, session, ...values } = options;
+    const { config, logger, session, accounts, ...values } = options;
     this.config = config ?? Config.fromEnv().fromObject(values);
     this.logger = logger ?? defaultLogger();
     this.#session = session ?? {};
+    this.#accounts = accounts;
   }
 
   /**
@@ -448,6 +470,8 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     }
     await this.#client?.client.close();
     this.#client = undefined;
+    await this.#registry?.close();
+    this.#registry = undefined;
     await this.#defaultStorage?.close?.();
     this.#defaultStorage = undefined;
     this.#built = undefined;
@@ -501,12 +525,16 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     ] as const;
     const built = this.#built;
     if (built?.key.every((value, i) => value === key[i])) return built.middleware;
-    if (!c.token)
+    const accounts = this.#accounts;
+    if (!c.token && !accounts)
       throw new PipelineError(
         'ZgRoBot: no token: set ZGROBOT_TOKEN or pass { token } (the token from the WeChat admin console)',
       );
+    if (accounts) this.#registry ??= new AccountRegistry({ ...accounts, logger: this.logger });
     const middleware = pipeline({
       token: c.token,
+      accounts,
+      accountRegistry: this.#registry,
       appId: c.appId,
       encodingAESKey: c.encodingAESKey,
       encryptMode: c.encryptMode,

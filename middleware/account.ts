@@ -1,0 +1,169 @@
+import type { Account, AccountConfig } from '../src/core/accounts/account.js';
+import { AccountRegistry, type AccountRegistryOptions } from '../src/core/accounts/registry.js';
+import { checkSignature } from '../src/core/crypto/signature.js';
+import type { Logger } from '../src/core/logger.js';
+import { rootChildText } from '../src/core/messages/xml.js';
+import { readBody } from './body.js';
+import type { HttpContext, Stage } from './context.js';
+import { queryParam, stateOf } from './state.js';
+
+/** What an account is found by: the request's path, or the message's `ToUserName`. */
+export type AccountKeyKind = 'path' | 'toUserName';
+
+/** What an {@link AccountResolver} is asked. */
+export interface AccountLookup {
+  /** What `key` is. */
+  by: AccountKeyKind;
+  /**
+   * The last segment of the path (`wx…` for `/wechat/wx…`), or the message's `ToUserName` (the
+   * 原始ID, `gh_…`); `undefined` when the request has none (a GET URL check by `ToUserName`).
+   */
+  key: string | undefined;
+  /** The request, for anything else (a header, the host). */
+  ctx: HttpContext;
+}
+
+/**
+ * Finds the account of a request that no listed account matched, e.g. in your database. May be
+ * async; `undefined` means unknown (404). What it throws is logged and answered `success`.
+ */
+export type AccountResolver = (
+  lookup: AccountLookup,
+) => AccountConfig | undefined | Promise<AccountConfig | undefined>;
+
+/**
+ * The `accounts` option: one pipeline serving many Official Accounts, each request answered with
+ * its own account's token, keys, sessions, dedup and API client.
+ *
+ * @example
+ * ```ts
+ * const accounts: AccountsOptions = {
+ *   by: 'path', // mounted at /wechat/:appId
+ *   list: [
+ *     { appId: 'wxaaaaaaaaaaaaaaaa', token: 'tokenA', appSecret: 'secretA' },
+ *     { appId: 'wxbbbbbbbbbbbbbbbb', token: 'tokenB', encodingAESKey: [newKey, oldKey] },
+ *   ],
+ * };
+ * ```
+ */
+export interface AccountsOptions extends Omit<AccountRegistryOptions, 'logger'> {
+  /**
+   * `'path'` (default): the path's last segment is the AppID: mount the bot at `/wechat/:appId`.
+   * `'toUserName'`: the message's `ToUserName` is the account's `originalId`, so all accounts can
+   * share one URL (the body is read before the signature check, within `bodyLimit`; a GET URL
+   * check is matched to the listed account whose token signs it).
+   */
+  by?: AccountKeyKind;
+  /** Asked when no listed account matches. */
+  resolve?: AccountResolver;
+}
+
+/** Options of {@link resolveAccount}. */
+export interface ResolveAccountOptions {
+  accounts: AccountsOptions;
+  /** The registry to use (default: one made from `accounts`). */
+  registry?: AccountRegistry;
+  bodyLimit?: number;
+  bodyTimeout?: number;
+  logger?: Logger;
+}
+
+/**
+ * Finds the account a request is for and puts it on `ctx.wechat.account`, where the later stages
+ * take its token (verify), its keys (decrypt, encrypt), its key prefix (session, dedup) and its
+ * client (late replies, `ctx.wechat.client`). An unknown account gets 404; a resolver that throws
+ * is logged and answered `success` (WeChat would only retry into the same failure).
+ *
+ * @example
+ * ```ts
+ * app.use(resolveAccount({ accounts })).use(verify({ token: '' })) // verify uses the account's token
+ * ```
+ */
+export function resolveAccount(options: ResolveAccountOptions): Stage {
+  const { accounts } = options;
+  const by = accounts.by ?? 'path';
+  const registry = options.registry ?? new AccountRegistry(accounts);
+  return async (ctx, next) => {
+    const state = stateOf(ctx, options.logger);
+    const logger = options.logger ?? state.logger;
+    if (ctx.method !== 'GET' && ctx.method !== 'POST') return next(); // verify() answers 405
+    const key = by === 'path' ? lastSegment(ctx.path) : await toUserName(ctx, options);
+    let account = key === undefined ? undefined : findListed(registry, by, key);
+    if (account === undefined && key === undefined && ctx.method === 'GET') {
+      account = signerOf(ctx, registry.listed); // a URL check carries no ToUserName
+    }
+    if (account === undefined && accounts.resolve) {
+      try {
+        const config = await accounts.resolve({ by, key, ctx });
+        account = config === undefined ? undefined : registry.accountOf(config);
+      } catch (error) {
+        logger.error(
+          { method: ctx.method, path: ctx.path, ip: ctx.ip, by, key, err: error },
+          'zgrobot: the account resolver failed; answered success',
+        );
+        ctx.status = 200;
+        ctx.type = 'text/plain';
+        ctx.body = 'success';
+        return;
+      }
+    }
+    if (account === undefined) {
+      logger.warn(
+        { method: ctx.method, path: ctx.path, ip: ctx.ip, by, key },
+        'zgrobot: refused a request for an unknown account',
+      );
+      ctx.status = 404;
+      ctx.type = 'text/plain';
+      ctx.body = 'unknown account';
+      return;
+    }
+    state.account = account;
+    return next();
+  };
+}
+
+function findListed(
+  registry: AccountRegistry,
+  by: AccountKeyKind,
+  key: string,
+): Account | undefined {
+  return by === 'path' ? registry.byAppId(key) : registry.byOriginalId(key);
+}
+
+/** The path's last non-empty segment, decoded; `undefined` for `/` or a malformed escape. */
+function lastSegment(path: string): string | undefined {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
+  const start = path.lastIndexOf('/', end - 1) + 1;
+  if (start >= end) return undefined;
+  try {
+    return decodeURIComponent(path.slice(start, end));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A POST's `ToUserName`: plain messages and encrypted envelopes both carry it in the clear.
+ *
+ * @throws {WechatError} 400 for malformed XML, 413/408 for a body too large or too slow.
+ */
+async function toUserName(
+  ctx: HttpContext,
+  options: ResolveAccountOptions,
+): Promise<string | undefined> {
+  if (ctx.method !== 'POST') return undefined;
+  const body = await readBody(ctx, options.bodyLimit, options.bodyTimeout);
+  const name = rootChildText(body, 'ToUserName');
+  return name === '' ? undefined : name;
+}
+
+/** The listed account whose token signs this request, if one does. */
+function signerOf(ctx: HttpContext, listed: readonly Account[]): Account | undefined {
+  const timestamp = queryParam(ctx, 'timestamp');
+  const nonce = queryParam(ctx, 'nonce');
+  const signature = queryParam(ctx, 'signature');
+  return listed.find((account) =>
+    checkSignature({ token: account.token, timestamp, nonce, signature }),
+  );
+}

@@ -1,0 +1,73 @@
+import { DecryptError, InvalidEncodingAESKeyError } from '../errors.js';
+import { type EncryptedMessageParams, MessageCrypt } from './message-crypt.js';
+
+/** What {@link KeyRing} needs: the account's token and AppID, and its keys, newest first. */
+export interface KeyRingOptions {
+  token: string;
+  appId: string;
+  /** One EncodingAESKey, or several while one is being rotated out: the newest first. */
+  encodingAESKey: string | readonly string[];
+}
+
+/** A decrypted message and the crypt of the key it came with, which encrypts its reply. */
+export interface Decrypted {
+  xml: string;
+  crypt: MessageCrypt;
+}
+
+/**
+ * An account's EncodingAESKeys during a rotation (管理后台 → 修改 EncodingAESKey): WeChat switches
+ * to the new key at once, but messages already on their way (and retries of them) still come
+ * with the old one. Each message is tried with every key, newest first; its reply goes out with
+ * the key it came with, which the sender can read.
+ *
+ * @throws InvalidEncodingAESKeyError for an empty list or a malformed key (at construction).
+ * @example
+ * ```ts
+ * const ring = new KeyRing({ token, appId, encodingAESKey: [newKey, oldKey] });
+ * const { xml, crypt } = ring.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
+ * ctx.body = crypt.encryptReply(replyXml);
+ * ```
+ */
+export class KeyRing {
+  /** One crypt per key, newest first. */
+  readonly crypts: readonly MessageCrypt[];
+
+  constructor(options: KeyRingOptions) {
+    const keys =
+      typeof options.encodingAESKey === 'string'
+        ? [options.encodingAESKey]
+        : options.encodingAESKey;
+    if (keys.length === 0) throw new InvalidEncodingAESKeyError();
+    this.crypts = keys.map(
+      (encodingAESKey) =>
+        new MessageCrypt({ token: options.token, appId: options.appId, encodingAESKey }),
+    );
+  }
+
+  /** The crypt of the newest key: what a message without a key of its own is encrypted with. */
+  get newest(): MessageCrypt {
+    return this.crypts[0] as MessageCrypt;
+  }
+
+  /**
+   * Checks `msg_signature` and decrypts with the first key that yields a well-formed message for
+   * this AppID. The signature does not depend on the key, so a bad one fails on the first try.
+   *
+   * @throws SignatureError when `msg_signature` does not match.
+   * @throws DecryptError when no key decrypts it (the newest key's reason is kept).
+   */
+  decryptMessage(params: EncryptedMessageParams): Decrypted {
+    let first: unknown;
+    for (const crypt of this.crypts) {
+      try {
+        return { xml: crypt.decryptMessage(params), crypt };
+      } catch (error) {
+        // Another key can only help when this one could not decrypt; a bad signature stays bad.
+        if (!(error instanceof DecryptError)) throw error;
+        first ??= error;
+      }
+    }
+    throw first;
+  }
+}
