@@ -34,7 +34,11 @@ export interface ConfigValues extends ServerLimits {
   appId: string | undefined;
   /** AppSecret, for the API client. */
   appSecret: string | undefined;
-  /** EncodingAESKey (43 characters) for safe mode; checked when it is set. */
+  /**
+   * EncodingAESKey (43 characters) for safe mode; checked when it is set. While one is rotated out,
+   * several separated by commas, the newest first (`'newKey,oldKey'`): each message is decrypted
+   * with the key it came with and answered with the same key.
+   */
   encodingAESKey: string | undefined;
   /**
    * 消息加解密方式: `'safe'` refuses plaintext POSTs (403), `'compatible'` accepts both, `'plain'`
@@ -244,7 +248,9 @@ export class Config implements ConfigValues {
     return this.#encodingAESKey;
   }
   set encodingAESKey(value: string | undefined) {
-    if (value) new MessageCrypt({ token: 'check', appId: 'check', encodingAESKey: value });
+    for (const key of encodingAESKeys(value) ?? []) {
+      new MessageCrypt({ token: 'check', appId: 'check', encodingAESKey: key });
+    }
     this.#encodingAESKey = value || undefined;
   }
 
@@ -463,4 +469,18 @@ function isNonceStore(value: unknown): value is NonceStore {
   return (
     typeof candidate === 'object' && candidate !== null && typeof candidate.remember === 'function'
   );
+}
+
+/**
+ * The keys of an `encodingAESKey` setting: one, or several separated by commas (a rotation),
+ * the newest first; `undefined` for none.
+ *
+ * @example
+ * ```ts
+ * encodingAESKeys('newKey,oldKey'); // ['newKey', 'oldKey']
+ * ```
+ */
+export function encodingAESKeys(value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  return value.split(',').map((key) => key.trim());
 }

@@ -7,11 +7,11 @@ import type { CustomerServiceClient } from '../middleware/late-reply.js';
 import { pipeline } from '../middleware/pipeline.js';
 import { Router } from '../middleware/routes.js';
 import type { WechatMiddleware } from '../middleware/state.js';
-import { Config, type ConfigValues } from './config.js';
+import { Config, type ConfigValues, encodingAESKeys } from './config.js';
 import { AccountRegistry } from './core/accounts/registry.js';
 import { Client } from './core/client/client.js';
 import { defaultLogger } from './core/console-logger.js';
-import { MessageCrypt } from './core/crypto/message-crypt.js';
+import { KeyRing } from './core/crypto/key-ring.js';
 import { checkSignature } from './core/crypto/signature.js';
 import { PipelineError, SignatureError, WechatError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
@@ -208,7 +208,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       if (timestamp === undefined || nonce === undefined || msgSignature === undefined) {
         throw new SignatureError('timestamp, nonce and msgSignature are needed to decrypt');
       }
-      return parseMessage(crypt.decryptMessage({ encrypt, timestamp, nonce, msgSignature }));
+      return parseMessage(crypt.decryptMessage({ encrypt, timestamp, nonce, msgSignature }).xml);
     }
     if (resolveEncryptMode(this.config.encryptMode, crypt !== undefined) === 'safe') {
       throw new SignatureError("a plaintext message is refused in encryptMode 'safe'");
@@ -232,7 +232,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     const crypt = this.#crypt();
     const request = buildMessageRequest({ token }, message.raw, {
       openid: message.source,
-      ...(crypt ? { crypt } : {}),
+      ...(crypt ? { crypt: crypt.newest } : {}),
     });
     const response = await this.fetch(
       new Request(`http://localhost/?${request.query}`, {
@@ -478,11 +478,12 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     return cut + abandoned.length;
   }
 
-  /** The crypt of safe mode, when the config has a key. */
-  #crypt(): MessageCrypt | undefined {
-    const { token, encodingAESKey, appId } = this.config;
-    if (!encodingAESKey) return undefined;
-    return new MessageCrypt({ token: token ?? '', encodingAESKey, appId: appId ?? '' });
+  /** The keys of safe mode, when the config has one (several during a rotation). */
+  #crypt(): KeyRing | undefined {
+    const { token, appId } = this.config;
+    const keys = encodingAESKeys(this.config.encodingAESKey);
+    if (!keys) return undefined;
+    return new KeyRing({ token: token ?? '', encodingAESKey: keys, appId: appId ?? '' });
   }
 
   #sessionStorage(): SessionStorage | false {
@@ -536,7 +537,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       accounts,
       accountRegistry: this.#registry,
       appId: c.appId,
-      encodingAESKey: c.encodingAESKey,
+      encodingAESKey: encodingAESKeys(c.encodingAESKey),
       encryptMode: c.encryptMode,
       timestampWindow: c.timestampWindow,
       nonceStore: c.nonceStore,

@@ -92,9 +92,11 @@ export function cryptFor(credentials: WechatCredentials): MessageCrypt | undefin
   if (!credentials.appId) {
     throw new WechatError('an AppID is needed to encrypt messages (set appId with the AES key)');
   }
+  // A rotation's list (`new,old`): WeChat sends with the newest key.
+  const [newest = ''] = credentials.encodingAESKey.split(',');
   return new MessageCrypt({
     token: credentials.token,
-    encodingAESKey: credentials.encodingAESKey,
+    encodingAESKey: newest.trim(),
     appId: credentials.appId,
   });
 }

@@ -75,6 +75,8 @@ export function encryptedRequest(
     compatible?: boolean;
     encrypt?: string;
     overrides?: Record<string, string>;
+    /** The envelope's clear `ToUserName` (default `gh_account`). */
+    toUserName?: string;
   },
 ): EncryptedRequest {
   const encrypt = options.encrypt ?? aesEncrypt(xml, options.encodingAESKey, options.appId);
@@ -91,7 +93,7 @@ export function encryptedRequest(
   }).toString();
   const head = options.compatible
     ? xml.replace(/^<xml>|<\/xml>$/g, '')
-    : '<ToUserName><![CDATA[gh_account]]></ToUserName>';
+    : `<ToUserName><![CDATA[${options.toUserName ?? 'gh_account'}]]></ToUserName>`;
   const body = `<xml>${head}<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
   return { query, body, encrypt };
 }
