@@ -14,6 +14,11 @@
  * ```
  * @module
  */
+export {
+  type Decrypted,
+  KeyRing,
+  type KeyRingOptions,
+} from '../src/core/crypto/key-ring.js';
 export { MessageCrypt, type MessageCryptOptions } from '../src/core/crypto/message-crypt.js';
 export {
   checkMsgSignature,
@@ -29,6 +34,14 @@ export {
   TurnClock,
 } from '../src/core/turn/clock.js';
 export { PendingTurns, type TrackTurn } from '../src/core/turn/pending-turns.js';
+export {
+  type AccountKeyKind,
+  type AccountLookup,
+  type AccountResolver,
+  type AccountsOptions,
+  type ResolveAccountOptions,
+  resolveAccount,
+} from './account.js';
 export { type BodyOptions, body, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT } from './body.js';
 export type { Exchange, HttpContext, Stage } from './context.js';
 export { type DecryptOptions, decrypt } from './decrypt.js';

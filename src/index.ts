@@ -17,12 +17,31 @@
  * @module
  */
 
+export type {
+  AccountKeyKind,
+  AccountLookup,
+  AccountResolver,
+  AccountsOptions,
+} from '../middleware/account.js';
 export type { HttpContext } from '../middleware/context.js';
 export type { ErrorPage } from '../middleware/error-page.js';
 export type { LateReplyMode } from '../middleware/late-reply.js';
 export { type FilterRule, type Handler, Router } from '../middleware/routes.js';
 export type { WechatContext, WechatState } from '../middleware/state.js';
 export { Config, type ConfigValues } from './config.js';
+export {
+  Account,
+  type AccountComponent,
+  type AccountConfig,
+  type AuthorizedAccount,
+  type DirectAccount,
+  type DirectClientFactory,
+} from './core/accounts/account.js';
+export {
+  AccountRegistry,
+  type AccountRegistryOptions,
+  DEFAULT_MAX_CLIENTS,
+} from './core/accounts/registry.js';
 export { Client } from './core/client/client.js';
 export type { ClientOptions } from './core/client/core.js';
 export {
@@ -35,6 +54,7 @@ export {
 export { RedisTokenStore } from './core/client/redis-token-store.js';
 export { MemoryTokenStore, type TokenStore } from './core/client/token-store.js';
 export { enablePrettyLogging } from './core/console-logger.js';
+export { KeyRing } from './core/crypto/key-ring.js';
 export { generateToken } from './core/crypto/token.js';
 export { MemoryDedupeStore } from './core/dedupe/memory.js';
 export { RedisDedupeStore } from './core/dedupe/redis.js';
