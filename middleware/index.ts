@@ -14,12 +14,25 @@
  * ```
  * @module
  */
+
+export type {
+  Account,
+  AccountConfig,
+  AuthorizedAccount,
+  DirectAccount,
+  DirectClientFactory,
+} from '../src/core/accounts/account.js';
+export type { AccountRegistry, AccountRegistryOptions } from '../src/core/accounts/registry.js';
 export {
   type Decrypted,
   KeyRing,
   type KeyRingOptions,
 } from '../src/core/crypto/key-ring.js';
-export { MessageCrypt, type MessageCryptOptions } from '../src/core/crypto/message-crypt.js';
+export {
+  type EncryptedMessageParams,
+  MessageCrypt,
+  type MessageCryptOptions,
+} from '../src/core/crypto/message-crypt.js';
 export {
   checkMsgSignature,
   checkSignature,

@@ -54,7 +54,12 @@ export {
 export { RedisTokenStore } from './core/client/redis-token-store.js';
 export { MemoryTokenStore, type TokenStore } from './core/client/token-store.js';
 export { enablePrettyLogging } from './core/console-logger.js';
-export { KeyRing } from './core/crypto/key-ring.js';
+export { type Decrypted, KeyRing, type KeyRingOptions } from './core/crypto/key-ring.js';
+export {
+  type EncryptedMessageParams,
+  MessageCrypt,
+  type MessageCryptOptions,
+} from './core/crypto/message-crypt.js';
 export { generateToken } from './core/crypto/token.js';
 export { MemoryDedupeStore } from './core/dedupe/memory.js';
 export { RedisDedupeStore } from './core/dedupe/redis.js';
