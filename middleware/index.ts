@@ -1,7 +1,7 @@
 /**
  * The pipeline's stages, for composing your own (`zgrobot/middleware`); each is a Koa middleware and runs
  * as well on any `HttpContext` (the fetch adapter's, `robot.callback()`'s):
- * errorBoundary → verify → encrypt → body → decrypt → parse → turn → dedupe → (yours) → session
+ * errorBoundary → (resolveAccount, with `accounts`) → verify → encrypt → body → decrypt → parse → turn → dedupe → (yours) → session
  * → render → router. `pipeline()` composes them all.
  *
  * @example

@@ -126,7 +126,7 @@ export interface PipelineConfig {
 
 /**
  * All stages in the right order, as one Koa middleware:
- * errorBoundary → verify → encrypt → body → decrypt → parse → turn → dedupe → (yours) → session
+ * errorBoundary → (resolveAccount, with `accounts`) → verify → encrypt → body → decrypt → parse → turn → dedupe → (yours) → session
  * → render → router.
  *
  * @throws {InvalidEncodingAESKeyError} at once for a malformed EncodingAESKey.
