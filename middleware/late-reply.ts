@@ -106,7 +106,8 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
     );
   }
   return async (reply, message, logger, accountClient) => {
-    const client = accountClient ?? options.client;
+    // With accounts, only the request's account's client: another account's would be refused.
+    const client = accountClients ? accountClient : (accountClient ?? options.client);
     // A typing status shown for this message stops before the reply goes, not after.
     await showing.get(message)?.();
     const fields = { ...messageFields(message), replyType: reply.type };
@@ -197,8 +198,8 @@ export function typingWhile(options: LateReplyOptions = {}): ShowTyping {
   const every = (typeof typing === 'object' && typing.refreshEvery) || DEFAULT_TYPING_REFRESH;
   return async (late, message, logger, accountClient) => {
     const user = message?.source;
-    // The request's account's client, else the options' one.
-    const client = accountClient ?? options.client;
+    // The request's account's client (with accounts, no other), else the options' one.
+    const client = accountClients ? accountClient : (accountClient ?? options.client);
     if (!user || !isTypingClient(client)) return late;
     const send = (command: 'Typing' | 'CancelTyping') =>
       client.sendTypingStatus(user, command).then(

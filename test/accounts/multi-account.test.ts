@@ -197,6 +197,39 @@ describe('accounts by path (/wechat/:appId)', () => {
     expect(sent?.json).toMatchObject({ text: { content: `late from ${B.appId}` } });
   }, 30_000);
 
+  it("never sends one account's late reply with another's client (the robot's own included)", async () => {
+    resetApi(api);
+    const logger = recordingLogger();
+    // `robot.client` calls the fake API too, so a send with it would show.
+    const before = process.env.WECHAT_API_BASE;
+    process.env.WECHAT_API_BASE = api.url;
+    closers.push(async () => {
+      if (before === undefined) delete process.env.WECHAT_API_BASE;
+      else process.env.WECHAT_API_BASE = before;
+    });
+    const robot = new ZgRoBot({
+      // The robot has a client of its own (appId/appSecret)…
+      appId: 'wxrobotown00000001',
+      appSecret: 'robot-secret',
+      // …and serves an account that has none.
+      accounts: { list: [{ appId: 'wxnosecret', token: 'tokenN' }] },
+      sessionStorage: false,
+      logger,
+    });
+    robot.text((ctx) => {
+      ctx.wechat.defer();
+      return 'late';
+    });
+    const server = await serve(robot.callback());
+    closers.push(() => robot.close(), server.close);
+    const answer = await post(`${server.url}/wechat/wxnosecret?${signed('tokenN')}`, textXml('x'));
+    expect(answer.text).toBe('success');
+    await expect
+      .poll(() => logger.text('warn'), { timeout: 20_000 })
+      .toContain('dropped a late reply: its account has no API client');
+    expect(api.requestsTo('/cgi-bin/message/custom/send')).toEqual([]);
+  }, 30_000);
+
   it('gives handlers the account configuration, your data included', async () => {
     const robot = new ZgRoBot({ accounts: { list: [A, B] }, sessionStorage: false });
     robot.text((ctx) => JSON.stringify(ctx.wechat.account.config.data ?? null));
