@@ -207,7 +207,7 @@ describe('the Open Platform flow, ticket push to an authorizer API call', () => 
     await client.sendTextMessage('o', 'after a rejected token');
     const second = api.requestsTo('/cgi-bin/component/api_authorizer_token');
     expect(second).toHaveLength(2);
-    expect((second[1]?.json as Record<string, string>).authorizer_refresh_token).toBe(rotated);
+    expect(second[1]?.json).toMatchObject({ authorizer_refresh_token: rotated });
     await component.close();
   });
 
