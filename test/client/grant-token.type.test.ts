@@ -20,6 +20,9 @@ describe('ClientOptions: appSecret or grantToken', () => {
   });
 
   it('grantToken must resolve to a token result', () => {
-    expectTypeOf<{ appId: string; grantToken: () => Promise<string> }>().not.toExtend<ClientOptions>();
+    expectTypeOf<{
+      appId: string;
+      grantToken: () => Promise<string>;
+    }>().not.toExtend<ClientOptions>();
   });
 });

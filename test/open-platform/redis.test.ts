@@ -47,9 +47,9 @@ describe('the Open Platform stores', () => {
     expect(ttl).toBeGreaterThan(TWELVE_HOURS - 60_000);
     expect(ttl).toBeLessThanOrEqual(TWELVE_HOURS);
     // Another connection, another store object: the same ticket.
-    expect(await new RedisComponentTicketStore(other, { prefix: `${prefix}ticket:` }).get('wx_c')).toBe(
-      'ticket-2',
-    );
+    expect(
+      await new RedisComponentTicketStore(other, { prefix: `${prefix}ticket:` }).get('wx_c'),
+    ).toBe('ticket-2');
     expect(await store.get('wx_other')).toBeUndefined();
   });
 
