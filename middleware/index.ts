@@ -30,11 +30,6 @@ export {
 } from '../src/core/turn/clock.js';
 export { PendingTurns, type TrackTurn } from '../src/core/turn/pending-turns.js';
 export { type BodyOptions, body, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT } from './body.js';
-export {
-  type ComponentEventHandler,
-  type ComponentEventsOptions,
-  componentEvents,
-} from './component-events.js';
 export type { Exchange, HttpContext, Stage } from './context.js';
 export { type DecryptOptions, decrypt } from './decrypt.js';
 export { type DedupeOptions, dedupe, dedupeKey } from './dedupe.js';
@@ -50,13 +45,6 @@ export {
 } from './late-reply.js';
 export { type ParseOptions, parse } from './parse.js';
 export { type PipelineConfig, pipeline } from './pipeline.js';
-export {
-  RELEASE_CHECK_APP_IDS,
-  RELEASE_CHECK_AUTH_CODE_PREFIX,
-  RELEASE_CHECK_TEXT,
-  type ReleaseCheckOptions,
-  releaseCheck,
-} from './release-check.js';
 export { render } from './render.js';
 export { type RouterOptions, router } from './router.js';
 export { type FilterRule, type Handler, type RouteMethods, Router } from './routes.js';

@@ -24,7 +24,11 @@ export { type FilterRule, type Handler, Router } from '../middleware/routes.js';
 export type { WechatContext, WechatState } from '../middleware/state.js';
 export { Config, type ConfigValues } from './config.js';
 export { Client } from './core/client/client.js';
-export type { ClientOptions } from './core/client/core.js';
+export type {
+  AccessTokenResult,
+  ClientBaseOptions,
+  ClientOptions,
+} from './core/client/core.js';
 export {
   WeChatApiError,
   WeChatNetworkError,
