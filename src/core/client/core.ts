@@ -224,7 +224,7 @@ export class ClientCore {
    */
   grantToken(forceRefresh = false): Promise<AccessTokenResult> {
     if (this.#grant) return this.#grant();
-    const secret = this.requireSecret('grantToken');
+    const secret = this.#requireSecret('grantToken');
     if (this.useStableToken) {
       return this.call<AccessTokenResult>({
         method: 'POST',
@@ -291,7 +291,7 @@ export class ClientCore {
   }
 
   /** The AppSecret, or a TypeError naming `method` when this client was made without one. */
-  protected requireSecret(method: string): string {
+  #requireSecret(method: string): string {
     if (this.appSecret === undefined) {
       throw new TypeError(
         `Client.${method} needs the AppSecret: this client (${this.appId}) was made with grantToken only`,
