@@ -44,7 +44,12 @@ export interface ComponentOptions extends TransportOptions {
   mpBaseUrl?: string;
   /** Base URL of the mobile authorization page. Default `https://open.weixin.qq.com`. */
   openBaseUrl?: string;
-  /** How many authorizer clients `authorizerClient` keeps (least recently used go first). Default 1000. */
+  /**
+   * How many authorizer clients `authorizerClient` keeps (least recently used go first). Default
+   * 1000. A dropped client is not closed (a handler may still hold it; its idle connections close
+   * by themselves); with the default memory token store, a dropped account's access token is
+   * fetched again (`api_authorizer_token`) on its next use.
+   */
   maxClients?: number;
 }
 
