@@ -43,7 +43,11 @@ export {
   DEFAULT_MAX_CLIENTS,
 } from './core/accounts/registry.js';
 export { Client } from './core/client/client.js';
-export type { ClientOptions } from './core/client/core.js';
+export type {
+  AccessTokenResult,
+  ClientBaseOptions,
+  ClientOptions,
+} from './core/client/core.js';
 export {
   WeChatApiError,
   WeChatNetworkError,

@@ -30,8 +30,10 @@ describe('docs/logging.md', () => {
 
   it('lists every message the library logs', () => {
     const files = [
+      'middleware/component-events.ts',
       'middleware/error-boundary.ts',
       'middleware/late-reply.ts',
+      'middleware/release-check.ts',
       'middleware/render.ts',
       'middleware/replay.ts',
       'middleware/router.ts',

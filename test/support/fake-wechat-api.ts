@@ -11,7 +11,9 @@
  * and plays web authorization: `GET /connect/oauth2/authorize` redirects back to `redirect_uri`
  * with a code (or without one, `api.oauth.deny = true`) and the `/sns/*` endpoints accept the codes
  * and user tokens it issued (see `fake-wechat-oauth.ts`). `/connect/*` and `/sns/*` take no
- * access token.
+ * access token. It also plays one Open Platform component (`/cgi-bin/component/*`, which take a
+ * `component_access_token` instead; see `fake-wechat-component.ts`), whose authorizer tokens it
+ * accepts as access tokens.
  *
  * @example
  * ```ts
@@ -32,6 +34,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Response } from 'undici';
+import { createFakeComponent, type FakeComponent } from './fake-wechat-component.js';
 import { createFakeOAuth, type FakeOAuth } from './fake-wechat-oauth.js';
 
 /** One part of a multipart body. */
@@ -104,6 +107,8 @@ export interface FakeWeChatApi {
   readonly validTokens: Set<string>;
   /** The web authorization it plays: who consents, refusals, codes and user tokens issued. */
   readonly oauth: FakeOAuth;
+  /** The Open Platform component it plays: its ticket, tokens, codes and refresh tokens. */
+  readonly component: FakeComponent;
   /** Answer `method path` with `reply` (a fixed reply or a handler). Replaces an earlier one. */
   on(method: string, path: string, reply: FakeReply | FakeHandler): FakeWeChatApi;
   /** Requests received for `path` (any method). */
@@ -123,7 +128,12 @@ const ANONYMOUS_PATHS = new Set([...TOKEN_PATHS, '/cgi-bin/showqrcode']);
 
 /** Calls made without the account's access token: the token endpoints, showqrcode, web authorization. */
 function isAnonymous(path: string): boolean {
-  return ANONYMOUS_PATHS.has(path) || path.startsWith('/sns/') || path.startsWith('/connect/');
+  return (
+    ANONYMOUS_PATHS.has(path) ||
+    path.startsWith('/sns/') ||
+    path.startsWith('/connect/') ||
+    path.startsWith('/cgi-bin/component/')
+  );
 }
 
 async function parseParts(body: Buffer, contentType: string): Promise<MultipartPart[]> {
@@ -234,10 +244,12 @@ export async function startFakeWeChatApi(
   let issued = 0;
   const ticketsIssued = new Map<string, number>();
   let oauth = createFakeOAuth();
+  let component = createFakeComponent(validTokens);
 
   const defaults = (): Map<string, FakeHandler> =>
     new Map<string, FakeHandler>([
       ...oauth.routes,
+      ...component.routes,
       [
         'GET /cgi-bin/ticket/getticket',
         (req) => {
@@ -322,6 +334,9 @@ export async function startFakeWeChatApi(
     get oauth() {
       return oauth.controls;
     },
+    get component() {
+      return component.controls;
+    },
     get connections() {
       return connections;
     },
@@ -349,6 +364,7 @@ export async function startFakeWeChatApi(
       connections = 0;
       ticketsIssued.clear();
       oauth = createFakeOAuth();
+      component = createFakeComponent(validTokens);
       handlers = defaults();
     },
     async close() {

@@ -21,12 +21,28 @@ import {
 } from './transport.js';
 import { within } from './within.js';
 
-/** Options of {@link Client}. */
-export interface ClientOptions extends TransportOptions {
+/**
+ * The options of {@link Client} that do not say where the access token comes from; see
+ * {@link ClientOptions}.
+ */
+export interface ClientBaseOptions extends TransportOptions {
   /** The Official Account's AppID. */
   appId: string;
-  /** The Official Account's AppSecret. */
-  appSecret: string;
+  /**
+   * The Official Account's AppSecret. Needed unless `grantToken` is given; without it the methods
+   * that send it (`exchangeOAuthCode`) throw a `TypeError`.
+   */
+  appSecret?: string;
+  /**
+   * 由你提供 access token（例如第三方平台代公众号调用时的 authorizer_access_token）。
+   *
+   * Where new access tokens come from, instead of `GET /cgi-bin/token`: an Open Platform
+   * authorizer's token (`Component.authorizerClient` passes one), or a central token service. The
+   * client still caches what it returns in `tokenStore`, shares one call among concurrent
+   * callers, and calls it again once when WeChat rejects the token. `useStableToken` is then
+   * ignored.
+   */
+  grantToken?: () => Promise<AccessTokenResult>;
   /** Base URL of the API. Default `https://api.weixin.qq.com`; point it at a proxy or a test server. */
   baseUrl?: string;
   /** Base URL of `showqrcode`. Default `https://mp.weixin.qq.com`. */
@@ -49,6 +65,19 @@ export interface ClientOptions extends TransportOptions {
    */
   tokenStore?: TokenStore;
 }
+
+/**
+ * Options of {@link Client}: the AppID and an `appSecret`, or a `grantToken` that supplies the
+ * access token (an Open Platform authorizer has no AppSecret of its own), or both.
+ *
+ * @example
+ * ```ts
+ * const direct: ClientOptions = { appId: 'wx…', appSecret: '…' };
+ * const granted: ClientOptions = { appId: 'wx…', grantToken: () => myTokenService.get('wx…') };
+ * ```
+ */
+export type ClientOptions = ClientBaseOptions &
+  ({ appSecret: string } | { grantToken: () => Promise<AccessTokenResult> });
 
 /** Every answer may carry these; the client throws when `errcode` is present and not 0. */
 export interface WeChatResult {
@@ -121,8 +150,11 @@ export interface ApiCaller {
 export interface AppCaller extends ApiCaller {
   /** The AppID. */
   readonly appId: string;
-  /** The AppSecret (the `sns/oauth2` endpoints take it in the query). */
-  readonly appSecret: string;
+  /**
+   * The AppSecret (the `sns/oauth2` endpoints take it in the query); `undefined` for a client
+   * whose token comes from `grantToken`.
+   */
+  readonly appSecret: string | undefined;
   /** Base URL of `open.weixin.qq.com` (no trailing slash). */
   readonly openBaseUrl: string;
   /** A valid ticket of `type`, cached and refreshed like the access token. */
@@ -140,7 +172,7 @@ const JSON_TYPE = /\b(json|text\/plain)\b/i;
 export class ClientCore {
   /** The AppID this client acts for. */
   readonly appId: string;
-  protected readonly appSecret: string;
+  protected readonly appSecret: string | undefined;
   protected readonly baseUrl: string;
   protected readonly mpBaseUrl: string;
   protected readonly openBaseUrl: string;
@@ -149,13 +181,18 @@ export class ClientCore {
   protected readonly tokens: TokenManager;
   protected readonly tickets: Tickets;
   protected readonly logger: Logger;
+  /** The query parameter that carries the token (the Open Platform's calls use another). */
+  protected readonly tokenParam: string = 'access_token';
+  readonly #grant: (() => Promise<AccessTokenResult>) | undefined;
 
   constructor(options: ClientOptions) {
-    if (!options?.appId || !options.appSecret) {
-      throw new TypeError('Client needs appId and appSecret');
+    const { appSecret, grantToken } = (options ?? {}) as ClientBaseOptions;
+    if (!options?.appId || (!appSecret && typeof grantToken !== 'function')) {
+      throw new TypeError('Client needs appId and appSecret (or a grantToken function)');
     }
     this.appId = options.appId;
-    this.appSecret = options.appSecret;
+    this.appSecret = appSecret || undefined;
+    this.#grant = grantToken;
     this.baseUrl = (options.baseUrl ?? 'https://api.weixin.qq.com').replace(/\/+$/, '');
     this.mpBaseUrl = (options.mpBaseUrl ?? 'https://mp.weixin.qq.com').replace(/\/+$/, '');
     this.openBaseUrl = (options.openBaseUrl ?? 'https://open.weixin.qq.com').replace(/\/+$/, '');
@@ -178,13 +215,16 @@ export class ClientCore {
 
   /**
    * Ask WeChat for a new access token (`GET /cgi-bin/token`, or `POST /cgi-bin/stable_token`
-   * with `useStableToken`). Normally you call {@link getAccessToken}, which caches; this always
-   * goes to WeChat. Throws {@link WeChatApiError} on failure (e.g. 40013 invalid appid).
+   * with `useStableToken`), or the `grantToken` option for one when it was given. Normally you
+   * call {@link getAccessToken}, which caches; this always asks. Throws {@link WeChatApiError} on
+   * failure (e.g. 40013 invalid appid).
    *
    * @param forceRefresh - with `useStableToken`, ask for a new token even if the current one is
    *   valid (WeChat limits this to a few times a day). Ignored otherwise.
    */
   grantToken(forceRefresh = false): Promise<AccessTokenResult> {
+    if (this.#grant) return this.#grant();
+    const secret = this.#requireSecret('grantToken');
     if (this.useStableToken) {
       return this.call<AccessTokenResult>({
         method: 'POST',
@@ -193,7 +233,7 @@ export class ClientCore {
         body: {
           grant_type: 'client_credential',
           appid: this.appId,
-          secret: this.appSecret,
+          secret,
           force_refresh: forceRefresh,
         },
       });
@@ -202,7 +242,7 @@ export class ClientCore {
       method: 'GET',
       path: '/cgi-bin/token',
       anonymous: true,
-      query: { grant_type: 'client_credential', appid: this.appId, secret: this.appSecret },
+      query: { grant_type: 'client_credential', appid: this.appId, secret },
     });
   }
 
@@ -248,6 +288,16 @@ export class ClientCore {
    */
   getCardTicket(): Promise<string> {
     return this.tickets.get('wx_card');
+  }
+
+  /** The AppSecret, or a TypeError naming `method` when this client was made without one. */
+  #requireSecret(method: string): string {
+    if (this.appSecret === undefined) {
+      throw new TypeError(
+        `Client.${method} needs the AppSecret: this client (${this.appId}) was made with grantToken only`,
+      );
+    }
+    return this.appSecret;
   }
 
   /** Close the keep-alive connections (when the client made its own dispatcher). */
@@ -325,7 +375,7 @@ export class ClientCore {
   private send(spec: CallSpec, token: string | undefined): Promise<TransportResponse> {
     const base = spec.base === 'mp' ? this.mpBaseUrl : this.baseUrl;
     const url = new URL(base + spec.path);
-    if (token !== undefined) url.searchParams.set('access_token', token);
+    if (token !== undefined) url.searchParams.set(this.tokenParam, token);
     for (const [key, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }

@@ -7,6 +7,7 @@ export { Client } from './client.js';
 export type {
   AccessTokenResult,
   CallOptions,
+  ClientBaseOptions,
   ClientOptions,
   JsonBody,
   Query,

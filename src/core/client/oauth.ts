@@ -160,7 +160,8 @@ export class OAuthApi {
    * Exchange the `code` WeChat sent back for the user's token and openid.
    * `GET /sns/oauth2/access_token` (with the AppSecret; no account access token). A code works
    * once and for 5 minutes: an expired or unknown one throws `WeChatApiError` 40029, a used one
-   * 40163.
+   * 40163. A client made without an AppSecret (`grantToken` only, e.g. an Open Platform
+   * authorizer's) rejects with a `TypeError`.
    *
    * @example
    * ```ts
@@ -168,13 +169,19 @@ export class OAuthApi {
    * ```
    */
   async exchangeOAuthCode(code: string, options?: CallOptions): Promise<OAuthToken> {
+    const secret = this.#api.appSecret;
+    if (secret === undefined) {
+      throw new TypeError(
+        `exchangeOAuthCode needs the AppSecret: the client of ${this.#api.appId} was made with grantToken only`,
+      );
+    }
     const answer = await this.#api.call<OAuthTokenAnswer>({
       method: 'GET',
       path: '/sns/oauth2/access_token',
       anonymous: true,
       query: {
         appid: this.#api.appId,
-        secret: this.#api.appSecret,
+        secret,
         code,
         grant_type: 'authorization_code',
       },
