@@ -3,7 +3,9 @@ import { AccountRegistry, type AccountRegistryOptions } from '../src/core/accoun
 import { checkSignature } from '../src/core/crypto/signature.js';
 import type { Logger } from '../src/core/logger.js';
 import { rootChildText } from '../src/core/messages/xml.js';
+import type { Component } from '../src/core/open-platform/component.js';
 import { readBody } from './body.js';
+import { type ComponentEventsOptions, componentEvents } from './component-events.js';
 import type { HttpContext, Stage } from './context.js';
 import { queryParam, stateOf } from './state.js';
 
@@ -56,6 +58,42 @@ export interface AccountsOptions extends Omit<AccountRegistryOptions, 'logger'> 
   by?: AccountKeyKind;
   /** Asked when no listed account matches. */
   resolve?: AccountResolver;
+  /**
+   * Serve the accounts authorized to an Open Platform component (第三方平台) too: a path that
+   * neither `list` nor `resolve` knows is taken as an authorizer's AppID (its messages are signed
+   * and encrypted with the component's token and key, which only WeChat and you hold), and the
+   * component's authorization events are answered at the path `…/<eventsKey>`. Needs `by: 'path'`.
+   */
+  component?: ComponentAccountsOptions;
+}
+
+/**
+ * The `component` of {@link AccountsOptions}: the component, its authorization-event handlers
+ * (see {@link componentEvents}), where its events arrive, and the release check.
+ *
+ * @example
+ * ```ts
+ * const accounts: AccountsOptions = {
+ *   component: {
+ *     component, // new Component({ appId, appSecret, token, encodingAESKey })
+ *     onAuthorized: (event) => component.queryAuth(event.authorizationCode),
+ *   },
+ * }; // 授权事件接收URL: /wechat/component; 消息与事件接收URL: /wechat/$APPID$
+ * ```
+ */
+export interface ComponentAccountsOptions
+  extends Omit<ComponentEventsOptions, 'component' | 'logger' | 'bodyLimit'> {
+  component: Component;
+  /**
+   * The last path segment of the 授权事件接收URL (default `'component'`: `/wechat/component` beside
+   * the 消息与事件接收URL `/wechat/$APPID$`).
+   */
+  eventsKey?: string;
+  /**
+   * Answer 全网发布检测 (the release check's scripted messages) for WeChat's test accounts with
+   * `releaseCheck()`; default `true`. Other accounts never see it.
+   */
+  releaseCheck?: boolean;
 }
 
 /** Options of {@link resolveAccount}. */
@@ -83,11 +121,25 @@ export function resolveAccount(options: ResolveAccountOptions): Stage {
   const { accounts } = options;
   const by = accounts.by ?? 'path';
   const registry = options.registry ?? new AccountRegistry(accounts);
+  const component = accounts.component;
+  if (component && by !== 'path') {
+    throw new TypeError("accounts: a component's authorizers are found by path (by: 'path')");
+  }
+  const eventsKey = component?.eventsKey ?? 'component';
+  const events =
+    component &&
+    componentEvents({
+      ...component,
+      ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
   return async (ctx, next) => {
     const state = stateOf(ctx, options.logger);
     const logger = options.logger ?? state.logger;
+    let key = by === 'path' ? lastSegment(ctx.path) : undefined;
+    if (events && key === eventsKey) return events(ctx, next);
     if (ctx.method !== 'GET' && ctx.method !== 'POST') return next(); // verify() answers 405
-    const key = by === 'path' ? lastSegment(ctx.path) : await toUserName(ctx, options);
+    if (by === 'toUserName') key = await toUserName(ctx, options);
     let account = key === undefined ? undefined : findListed(registry, by, key);
     if (account === undefined && key === undefined && ctx.method === 'GET') {
       account = signerOf(ctx, registry.listed); // a URL check carries no ToUserName
@@ -106,6 +158,9 @@ export function resolveAccount(options: ResolveAccountOptions): Stage {
         ctx.body = 'success';
         return;
       }
+    }
+    if (account === undefined && component && key !== undefined) {
+      account = registry.authorizerOf(key, component.component);
     }
     if (account === undefined) {
       logger.warn(

@@ -114,7 +114,6 @@ async function readEvent(
   options: ComponentEventsOptions,
   window: number | false,
 ): Promise<ComponentEvent> {
-  const crypt = options.component.crypt;
   const timestamp = queryParam(ctx, 'timestamp');
   const nonce = queryParam(ctx, 'nonce');
   const signature = queryParam(ctx, 'signature');
@@ -132,7 +131,12 @@ async function readEvent(
   if (msgSignature === undefined || timestamp === undefined || nonce === undefined) {
     throw new SignatureError('msg_signature, timestamp or nonce missing');
   }
-  const xml = crypt.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
+  const { xml } = options.component.keys.decryptMessage({
+    encrypt,
+    timestamp,
+    nonce,
+    msgSignature,
+  });
   return parseComponentEvent(xml);
 }
 

@@ -6,6 +6,7 @@ import { defaultLogger } from '../src/core/console-logger.js';
 import { PipelineError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
+import type { Component } from '../src/core/open-platform/component.js';
 import type { EncryptMode } from '../src/core/security/encrypt-mode.js';
 import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
@@ -21,6 +22,7 @@ import { errorBoundary } from './error-boundary.js';
 import type { ErrorPage } from './error-page.js';
 import type { CustomerServiceClient, LateReplyMode, SendLateReply } from './late-reply.js';
 import { parse } from './parse.js';
+import { RELEASE_CHECK_APP_IDS, releaseCheck } from './release-check.js';
 import { render } from './render.js';
 import { router } from './router.js';
 import type { Router } from './routes.js';
@@ -162,6 +164,9 @@ export function pipeline(config: PipelineConfig): Stage {
     turn(settings),
   );
   if (config.dedupe !== false) stages.push(dedupe({ ...config.dedupe, logger: settings.logger }));
+  const component = config.accounts?.component;
+  if (component && component.releaseCheck !== false)
+    stages.push(testAccountsCheck(component.component));
   for (const own of config.middleware ?? []) {
     stages.push(async (ctx, next) => {
       await own(ctx as WechatContext, next);
@@ -238,4 +243,14 @@ function singleAccount(config: PipelineConfig): Account {
     },
     { scoped: false, client: () => whole },
   );
+}
+
+/** 全网发布检测 for WeChat's test accounts of a component; every other account passes by. */
+function testAccountsCheck(component: Component): Stage {
+  const check = releaseCheck(component);
+  return (ctx, next) => {
+    const appId = stateOf(ctx).account?.appId;
+    if (appId === undefined || !RELEASE_CHECK_APP_IDS.has(appId)) return next();
+    return Promise.resolve(check(ctx as WechatContext, next)).then(() => undefined);
+  };
 }

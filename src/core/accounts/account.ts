@@ -47,8 +47,8 @@ export interface AccountComponent {
   readonly appId: string;
   /** The component's message token (消息校验 Token). */
   readonly token: string;
-  /** The component's EncodingAESKey, or a list during a rotation, newest first. */
-  readonly encodingAESKey: string | readonly string[];
+  /** The component's keys (for its AppID), newest first. */
+  readonly keys: KeyRing;
   /** A client calling the API with the authorizer's access token. */
   authorizerClient(authorizerAppId: string): Client;
 }
@@ -123,12 +123,8 @@ export class Account {
     if ('component' in config) {
       const { component } = config;
       this.token = component.token;
-      // Authorizers' messages are encrypted for the component's AppID, with its key.
-      this.keys = new KeyRing({
-        token: component.token,
-        appId: component.appId,
-        encodingAESKey: component.encodingAESKey,
-      });
+      // Authorizers' messages are encrypted for the component's AppID, with its keys.
+      this.keys = component.keys;
       this.encryptMode = 'safe';
       return;
     }

@@ -2,6 +2,7 @@ import { Client } from '../client/client.js';
 import type { Logger } from '../logger.js';
 import {
   Account,
+  type AccountComponent,
   type AccountConfig,
   type DirectAccount,
   type DirectClientFactory,
@@ -32,6 +33,8 @@ export class AccountRegistry {
   /** Accounts made from what a resolver returned, per config object: built once each. */
   #resolved = new WeakMap<AccountConfig, Account>();
   readonly #clients = new Map<string, { secret: string; client: Client }>();
+  /** A component's authorizers met so far, least recently used first, at most `maxClients`. */
+  readonly #authorizers = new Map<string, Account>();
   readonly #maxClients: number;
   readonly #createClient: DirectClientFactory;
 
@@ -80,6 +83,27 @@ export class AccountRegistry {
     if (known) return known;
     const account = new Account(config, { scoped: true, client: () => this.#clientOf(config) });
     this.#resolved.set(config, account);
+    return account;
+  }
+
+  /**
+   * The account of an authorizer of `component`, made once and kept (at most `maxClients` of them,
+   * least recently used dropped first).
+   */
+  authorizerOf(appId: string, component: AccountComponent): Account {
+    const key = `${component.appId}:${appId}`;
+    const known = this.#authorizers.get(key);
+    if (known) {
+      this.#authorizers.delete(key);
+      this.#authorizers.set(key, known);
+      return known;
+    }
+    const account = this.accountOf({ appId, component });
+    this.#authorizers.set(key, account);
+    if (this.#authorizers.size > this.#maxClients) {
+      const oldest = this.#authorizers.keys().next().value as string;
+      this.#authorizers.delete(oldest);
+    }
     return account;
   }
 

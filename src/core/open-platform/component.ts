@@ -2,7 +2,8 @@ import { Client } from '../client/client.js';
 import type { AccessTokenResult, CallOptions } from '../client/core.js';
 import { MemoryTokenStore, type TokenStore } from '../client/token-store.js';
 import type { TransportOptions } from '../client/transport.js';
-import { MessageCrypt } from '../crypto/message-crypt.js';
+import { KeyRing } from '../crypto/key-ring.js';
+import type { MessageCrypt } from '../crypto/message-crypt.js';
 import { WechatError } from '../errors.js';
 import { type AuthorizerStore, MemoryAuthorizerStore } from './authorizer-store.js';
 import { ComponentApi } from './component-api.js';
@@ -26,8 +27,11 @@ export interface ComponentOptions extends TransportOptions {
   appSecret: string;
   /** 消息校验 Token: signs the authorization events and the authorized accounts' messages. */
   token: string;
-  /** 消息加解密 Key (43 characters): encrypts the same. */
-  encodingAESKey: string;
+  /**
+   * 消息加解密 Key (43 characters): encrypts the same. During a rotation a list, the newest first:
+   * each message is decrypted with the key it came with, and answered with it.
+   */
+  encodingAESKey: string | readonly string[];
   /** Where the pushed `component_verify_ticket` is kept. Default: this process's memory. */
   ticketStore?: ComponentTicketStore;
   /**
@@ -96,7 +100,11 @@ export class Component {
    */
   readonly token: string;
   readonly #appSecret: string;
-  readonly #crypt: MessageCrypt;
+  /**
+   * The component's keys (newest first): authorization events and authorized accounts' messages
+   * are decrypted with the one they came with.
+   */
+  readonly keys: KeyRing;
   readonly #options: ComponentOptions;
   readonly #api: ComponentApi;
   readonly #tickets: ComponentTicketStore;
@@ -118,7 +126,7 @@ export class Component {
     this.#appSecret = options.appSecret;
     this.token = options.token;
     // Checked now, so a bad key fails at startup.
-    this.#crypt = new MessageCrypt({
+    this.keys = new KeyRing({
       token: options.token,
       encodingAESKey: options.encodingAESKey,
       appId: options.appId,
@@ -149,7 +157,7 @@ export class Component {
    * encrypts the authorization events and every authorized account's messages and replies.
    */
   get crypt(): MessageCrypt {
-    return this.#crypt;
+    return this.keys.newest;
   }
 
   /**
