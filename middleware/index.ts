@@ -52,6 +52,7 @@ export {
   type AccountLookup,
   type AccountResolver,
   type AccountsOptions,
+  type ComponentAccountsOptions,
   type ResolveAccountOptions,
   resolveAccount,
 } from './account.js';

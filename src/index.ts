@@ -22,6 +22,7 @@ export type {
   AccountLookup,
   AccountResolver,
   AccountsOptions,
+  ComponentAccountsOptions,
 } from '../middleware/account.js';
 export type { HttpContext } from '../middleware/context.js';
 export type { ErrorPage } from '../middleware/error-page.js';

@@ -74,6 +74,7 @@ export function allBlocks(): DocBlock[] {
 const IMPORTS: [RegExp, string][] = [
   [/'(?:\.\.\/)+src\/index\.js'/g, "'zgrobot'"],
   [/'(?:\.\.\/)+src\/testing\/index\.js'/g, "'zgrobot/testing'"],
+  [/'(?:\.\.\/)+src\/open-platform\.js'/g, "'zgrobot/open-platform'"],
   [/'(?:\.\.\/)+src\/contrib\/([a-z-]+)\.js'/g, "'zgrobot/contrib/$1'"],
   [/'\.\.\/\.\.\/examples\/integrations\/robot\.js'/g, "'./robot.js'"],
 ];
@@ -94,5 +95,6 @@ export const PACKAGE_SOURCES: Record<string, string> = {
   'zgrobot/session': 'src/core/session/index.ts',
   'zgrobot/client': 'src/core/client/index.ts',
   'zgrobot/testing': 'src/testing/index.ts',
+  'zgrobot/open-platform': 'src/open-platform.ts',
   'zgrobot/contrib/*': 'src/contrib/*.ts',
 };
