@@ -135,3 +135,23 @@ describe('rotating the EncodingAESKey while messages flow', () => {
     expect(stranger.status).toBe(400);
   });
 });
+
+describe('an Account in a log line', () => {
+  it('shows its AppID, never its token, keys or AppSecret', async () => {
+    const { Account } = await import('../../src/core/accounts/account.js');
+    const { inspect } = await import('node:util');
+    const account = new Account(
+      {
+        appId: 'wxlogged',
+        token: 'secret-token',
+        encodingAESKey: KEY_NEW,
+        appSecret: 'app-secret',
+      },
+      { scoped: true },
+    );
+    for (const shown of [JSON.stringify({ account }), inspect(account), inspect({ account })]) {
+      expect(shown).toContain('wxlogged');
+      expect(shown).not.toMatch(/secret-token|app-secret|NEWkey/);
+    }
+  });
+});

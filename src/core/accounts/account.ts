@@ -156,6 +156,19 @@ export class Account {
     return client;
   }
 
+  /**
+   * What a log line or `JSON.stringify` shows of it: never the token, the keys or an AppSecret
+   * (`config` may hold one).
+   */
+  toJSON(): { appId: string; originalId: string | undefined; encryptMode: EncryptMode } {
+    return { appId: this.appId, originalId: this.originalId, encryptMode: this.encryptMode };
+  }
+
+  /** `console.log(account)` and `util.inspect` show what {@link Account.toJSON} shows. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Account ${JSON.stringify(this.toJSON())}`;
+  }
+
   /** Whether {@link Account.client} has one to give. */
   get hasClient(): boolean {
     return this.#client?.() !== undefined;
