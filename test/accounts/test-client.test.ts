@@ -25,8 +25,8 @@ describe('createTestClient against a multi-account robot', () => {
       appId: 'wxnews',
       path: '/wechat/wxnews',
     });
-    expect((await shop.text('hi')).content).toBe('wxshop: hi');
-    expect((await news.text('hi')).content).toBe('wxnews: hi');
+    expect(await shop.text('hi')).toMatchObject({ type: 'text', content: 'wxshop: hi' });
+    expect(await news.text('hi')).toMatchObject({ type: 'text', content: 'wxnews: hi' });
   });
 
   it("reaches each account by ToUserName (the client's `account`)", async () => {
@@ -48,6 +48,6 @@ describe('createTestClient against a multi-account robot', () => {
       appId: 'wxnews',
       account: 'gh_news',
     });
-    expect((await news.text('x')).content).toBe('wxnews');
+    expect(await news.text('x')).toMatchObject({ type: 'text', content: 'wxnews' });
   });
 });
