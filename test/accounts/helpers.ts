@@ -1,4 +1,7 @@
 import { createServer } from 'node:http';
+import type { WechatContext } from '../../middleware/state.js';
+import { Client } from '../../src/core/client/client.js';
+import type { TextMessage } from '../../src/core/messages/types.js';
 import { listenOn } from '../contrib/listen.js';
 import { readReply } from '../middleware/helpers.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
@@ -77,4 +80,30 @@ export function resetApi(api: FakeWeChatApi): void {
     return { json: { access_token: token, expires_in: 7200 } };
   });
   api.on('POST', '/cgi-bin/message/custom/send', { json: { errcode: 0, errmsg: 'ok' } });
+}
+
+/** A direct account's client on the fake API (the `createClient` of the tests). */
+export const clientOn =
+  (api: FakeWeChatApi) =>
+  (account: { appId: string; appSecret: string }): Client =>
+    new Client({ appId: account.appId, appSecret: account.appSecret, baseUrl: api.url });
+
+/**
+ * The tests' handler: notes `<appId>:<content>` in `handled`; `api` sends a customer-service
+ * message with the account's client, `later` defers; otherwise it counts the user's messages
+ * in the session and answers `<appId> #<count>`.
+ */
+export function countingHandler(handled: string[]) {
+  return async (ctx: WechatContext<TextMessage, { count: number }>): Promise<string> => {
+    const { account, message, session } = ctx.wechat;
+    handled.push(`${account.appId}:${message.content}`);
+    if (message.content === 'api') {
+      await ctx.wechat.client.sendTextMessage(message.source, `from ${account.appId}`);
+    }
+    if (message.content === 'later') {
+      ctx.wechat.defer();
+      return `late from ${account.appId}`;
+    }
+    return `${account.appId} #${++session.count}`;
+  };
 }

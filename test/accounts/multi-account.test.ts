@@ -1,12 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountConfig, DirectAccount } from '../../src/core/accounts/account.js';
-import { Client } from '../../src/core/client/client.js';
 import { MemoryStorage } from '../../src/core/session/memory.js';
 import { ZgRoBot } from '../../src/robot.js';
 import { recordingLogger, replyText } from '../middleware/helpers.js';
 import type { FakeWeChatApi } from '../support/fake-wechat-api.js';
 import { textXml } from '../support/wechat.js';
-import { fakeApi, KEY_B, post, postEncrypted, resetApi, serve, signed } from './helpers.js';
+import {
+  clientOn,
+  countingHandler,
+  fakeApi,
+  KEY_B,
+  post,
+  postEncrypted,
+  resetApi,
+  serve,
+  signed,
+} from './helpers.js';
 
 const A: DirectAccount = {
   appId: 'wxaaaaaaaaaaaaaaa1',
@@ -43,26 +52,13 @@ async function twoAccountBot(options: { by?: 'path' | 'toUserName'; maxClients?:
     accounts: {
       list: [A, B],
       ...options,
-      createClient: (account) =>
-        new Client({ appId: account.appId, appSecret: account.appSecret, baseUrl: api.url }),
+      createClient: clientOn(api),
     },
     sessionStorage: new MemoryStorage(),
     session: { initial: () => ({ count: 0 }) },
     logger,
   });
-  robot.text(async (ctx) => {
-    const { account, message, session } = ctx.wechat;
-    handled.push(`${account.appId}:${message.content}`);
-    if (message.content === 'api') {
-      await ctx.wechat.client.sendTextMessage(message.source, `from ${account.appId}`);
-    }
-    if (message.content === 'later') {
-      ctx.wechat.defer();
-      return `late from ${account.appId}`;
-    }
-    session.count++;
-    return `${account.appId} #${session.count}`;
-  });
+  robot.text(countingHandler(handled));
   const server = await serve(robot.callback());
   closers.push(() => robot.close(), server.close);
   return { robot, url: server.url, logger, handled };

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectAccount } from '../../src/core/accounts/account.js';
-import { Client } from '../../src/core/client/client.js';
 import type { Component } from '../../src/core/open-platform/component.js';
 import { MemoryStorage } from '../../src/core/session/memory.js';
 import { ZgRoBot } from '../../src/robot.js';
@@ -17,7 +16,17 @@ import {
 } from '../open-platform/helpers.js';
 import type { FakeWeChatApi } from '../support/fake-wechat-api.js';
 import { textXml } from '../support/wechat.js';
-import { fakeApi, KEY_B, KEY_OLD, post, postEncrypted, serve, signed } from './helpers.js';
+import {
+  clientOn,
+  countingHandler,
+  fakeApi,
+  KEY_B,
+  KEY_OLD,
+  post,
+  postEncrypted,
+  serve,
+  signed,
+} from './helpers.js';
 
 // Two accounts served directly (one plain, one encrypted with a key being rotated), one
 // authorized through the Open Platform component, and WeChat's release-check test account.
@@ -49,21 +58,13 @@ beforeAll(async () => {
         component,
         onAuthorized: (event) => component.queryAuth(event.authorizationCode),
       },
-      createClient: (account) =>
-        new Client({ appId: account.appId, appSecret: account.appSecret, baseUrl: api.url }),
+      createClient: clientOn(api),
     },
     sessionStorage: new MemoryStorage(),
     session: { initial: () => ({ count: 0 }) },
     logger,
   });
-  robot.text(async (ctx) => {
-    const { account, message, session } = ctx.wechat;
-    handled.push(`${account.appId}:${message.content}`);
-    if (message.content === 'api') {
-      await ctx.wechat.client.sendTextMessage(message.source, `from ${account.appId}`);
-    }
-    return `${account.appId} #${++session.count}`;
-  });
+  robot.text(countingHandler(handled));
   const server = await serve(robot.callback());
   url = server.url;
   close = server.close;
