@@ -2,7 +2,13 @@
 // setting cannot take is refused with the variable's name.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Config, type ConfigValues, DEFAULT_CONFIG, envVariableOf } from '../src/config.js';
+import {
+  Config,
+  type ConfigValues,
+  DEFAULT_CONFIG,
+  encodingAESKeys,
+  envVariableOf,
+} from '../src/config.js';
 import { InvalidEncodingAESKeyError } from '../src/core/errors.js';
 import { AES_KEY } from './support/wechat.js';
 
@@ -107,6 +113,16 @@ describe('ZGROBOT_* variables', () => {
       InvalidEncodingAESKeyError,
     );
     expect(() => Config.fromEnv({ ZGROBOT_ENCODING_AES_KEY: 'too short' })).toThrow(
+      /^ZGROBOT_ENCODING_AES_KEY: /,
+    );
+  });
+
+  it('ZGROBOT_ENCODING_AES_KEY takes a rotation list, newest first, each key checked', () => {
+    const newKey = 'NEWkeyNEWkeyNEWkeyNEWkeyNEWkeyNEWkey0123456';
+    const oldKey = 'OLDkeyOLDkeyOLDkeyOLDkeyOLDkeyOLDkey0123456';
+    const config = Config.fromEnv({ ZGROBOT_ENCODING_AES_KEY: `${newKey},${oldKey}` });
+    expect(encodingAESKeys(config.encodingAESKey)).toEqual([newKey, oldKey]);
+    expect(() => Config.fromEnv({ ZGROBOT_ENCODING_AES_KEY: `${newKey},too short` })).toThrow(
       /^ZGROBOT_ENCODING_AES_KEY: /,
     );
   });
