@@ -176,8 +176,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     const gc = (globalThis as { gc?: () => void }).gc;
     if (!gc) return;
     gc();
-    const { rss, heapUsed } = process.memoryUsage();
-    process.stdout.write(`MEM ${rss} ${heapUsed}\n`);
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    process.stdout.write(`MEM ${rss} ${heapUsed} ${heapTotal} ${external}\n`);
   });
   process.on('SIGTERM', () => process.exit(0));
   server.listen(0, '127.0.0.1', () => {

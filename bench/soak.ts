@@ -45,8 +45,10 @@ const probe = async () => {
   const mem = nextLine('MEM');
   const rawRss = rssMiB();
   server.kill('SIGUSR2');
-  const [rss = 0, heap = 0] = (await mem).split(' ').map((n) => Number(n) / 2 ** 20);
-  return { cpu: Number(await cpu), rss, heap, rawRss };
+  const [rss = 0, heap = 0, heapTotal = 0, external = 0] = (await mem)
+    .split(' ')
+    .map((n) => Number(n) / 2 ** 20);
+  return { cpu: Number(await cpu), rss, heap, heapTotal, external, rawRss };
 };
 const rssMiB = () =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0) /
@@ -78,6 +80,8 @@ interface Sample {
   sent: number;
   rss: number;
   heap: number;
+  heapTotal: number;
+  external: number;
   rawRss: number;
 }
 const samples: Sample[] = [];
@@ -121,6 +125,8 @@ const trace = (value: (s: Sample) => number) =>
   samples.map((s) => `${Math.round((100 * s.sent) / MESSAGES)}% ${value(s).toFixed(0)}`).join(', ');
 console.log(`RSS MiB after a full GC, by messages sent: ${trace((s) => s.rss)}`);
 console.log(`heap used MiB after that GC:             ${trace((s) => s.heap)}`);
+console.log(`heap reserved MiB after that GC:         ${trace((s) => s.heapTotal)}`);
+console.log(`external MiB (buffers) after that GC:    ${trace((s) => s.external)}`);
 console.log(`RSS MiB just before it (no GC):          ${trace((s) => s.rawRss)}`);
 const checks = [at(0.5), at(1)].map((s) => ({
   s,
