@@ -1,4 +1,4 @@
-// `npx tsx bench/ab.ts <checkout A> <checkout B> [plain|sqlite|encrypted]`: two checkouts of
+// `npx tsx bench/ab.ts <checkout A> <checkout B> [plain|sqlite|encrypted|redis]`: two checkouts of
 // zgrobot (say, main and a branch, each with its dependencies installed) loaded in ONE process,
 // fed the same kind of signed messages in memory (light-my-request), in interleaved batches, and
 // compared by CPU time per request (median of the batches; AB_ROUNDS, default 12, two of them
@@ -7,10 +7,12 @@
 // 2-core machine. Each batch's requests are signed (and encrypted) before its clock starts; the
 // in-memory transport's cost is in both figures. A checkout is loaded from its `src/index.ts`
 // (through tsx) unless written `<checkout>#<entry>`, e.g. `.#dist/src/index.js` for its build.
+// `redis` keeps the sessions in the local Redis (127.0.0.1:6379), keys expiring after 10 minutes.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
 import { inject } from 'light-my-request';
 import { buildMessageXml } from '../src/testing/message-xml.js';
 import { buildMessageRequest, cryptFor } from '../src/wechat-request.js';
@@ -25,6 +27,7 @@ interface RobotModule {
     callback(): Handler;
   };
   SQLiteStorage: new (filename: string) => object;
+  RedisStorage: new (redis: Redis, options: { prefix: string; ttl: number }) => object;
   silentLogger: object;
 }
 interface WechatLike {
@@ -33,8 +36,8 @@ interface WechatLike {
 }
 
 const [dirA, dirB, scenario = 'plain'] = process.argv.slice(2);
-if (!dirA || !dirB || !['plain', 'sqlite', 'encrypted'].includes(scenario)) {
-  console.error('usage: tsx bench/ab.ts <checkout A> <checkout B> [plain|sqlite|encrypted]');
+if (!dirA || !dirB || !['plain', 'sqlite', 'encrypted', 'redis'].includes(scenario)) {
+  console.error('usage: tsx bench/ab.ts <checkout A> <checkout B> [plain|sqlite|encrypted|redis]');
   process.exit(2);
 }
 const TOKEN = 'bench_token';
@@ -48,6 +51,11 @@ async function handlerOf(checkout: string, tag: string): Promise<Handler> {
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
     sessionStorage = new module.SQLiteStorage(file);
   }
+  if (scenario === 'redis') {
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 2 });
+    const prefix = `zgrobot_ab_${process.pid}_${tag}:`;
+    sessionStorage = new module.RedisStorage(redis, { prefix, ttl: 600 });
+  }
   const keys = scenario === 'encrypted' ? { appId: APP_ID, encodingAESKey: AES_KEY } : {};
   const robot = new module.ZgRoBot({
     token: TOKEN,
@@ -56,7 +64,7 @@ async function handlerOf(checkout: string, tag: string): Promise<Handler> {
     ...keys,
   });
   robot.text((ctx) => {
-    if (scenario === 'sqlite')
+    if (scenario === 'sqlite' || scenario === 'redis')
       ctx.wechat.session.count = (Number(ctx.wechat.session.count) || 0) + 1;
     return ctx.wechat.message.content;
   });

@@ -172,6 +172,12 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   process.on('SIGUSR2', () => {
     const { user, system } = process.cpuUsage();
     process.stdout.write(`CPU ${user + system}\n`);
+    // bench/soak.ts (node --expose-gc): what stays allocated, after a full collection.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) return;
+    gc();
+    const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+    process.stdout.write(`MEM ${rss} ${heapUsed} ${heapTotal} ${external}\n`);
   });
   process.on('SIGTERM', () => process.exit(0));
   server.listen(0, '127.0.0.1', () => {

@@ -34,15 +34,34 @@ export function handleNode(
   const ctx = new NodeContext(req, res, options.proxy());
   const fail = (error: unknown) => ctx.fail(error, options.logger());
   stages(ctx, done).then(() => {
+    answers.push({ ctx, fail });
+    if (answers.length === 1) setImmediate(writeAnswers);
+  }, fail);
+}
+
+const done = async (): Promise<void> => {};
+
+/**
+ * The answers ready in this turn of the event loop, written together in its check phase rather
+ * each as soon as it is ready: the requests that arrived together are all handled before any
+ * answer goes out, and the answers leave in one burst. A send on a socket whose reader sleeps has
+ * to wake it, and the kernel counts that to the sender; in a burst the reader is already awake for
+ * every answer after the first. Measured on the plain echo bot at full load (`npm run bench`, 50
+ * connections): about 40 % less CPU per request and about twice the requests a second.
+ */
+let answers: { ctx: NodeContext; fail: (error: unknown) => void }[] = [];
+
+function writeAnswers(): void {
+  const batch = answers;
+  answers = [];
+  for (const { ctx, fail } of batch) {
     try {
       ctx.respond();
     } catch (error) {
       fail(error);
     }
-  }, fail);
+  }
 }
-
-const done = async (): Promise<void> => {};
 
 /** Statuses whose response has no body. */
 const EMPTY_STATUS = new Set([204, 205, 304]);

@@ -304,3 +304,47 @@ describe('handleNode reads the request as a Koa context does', () => {
     await both('/', { headers: host });
   });
 });
+
+describe('handleNode writes the answers ready in one turn of the event loop together', () => {
+  /** A server running `run` through handleNode, logging each `res.end` into `order`. */
+  async function tracing(run: Stage, order: string[]): Promise<number> {
+    return listen((req, res) => {
+      const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+      res.end = ((...args: unknown[]) => {
+        order.push(`end ${req.url}`);
+        return end(...args);
+      }) as typeof res.end;
+      handleNode(run, req, res, { proxy: () => 0, logger: () => silentLogger });
+    });
+  }
+
+  it('in the check phase of that turn, not in the microtask after the stages', async () => {
+    const order: string[] = [];
+    const port = await tracing(async (ctx) => {
+      ctx.body = 'answer';
+      // Runs in the check phase of this turn: before the answer is written, which waits for it.
+      setImmediate(() => order.push('check phase'));
+    }, order);
+    expect((await send(port, '/a')).body).toBe('answer');
+    expect(order).toEqual(['check phase', 'end /a']);
+  });
+
+  it('after every request that became ready in that turn', async () => {
+    const order: string[] = [];
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let arrived = 0;
+    const port = await tracing(async (ctx) => {
+      if (++arrived === 3) open();
+      await gate; // the three go on in one turn, once the third has arrived
+      order.push(`ready ${ctx.path}`);
+      ctx.body = ctx.path;
+    }, order);
+    const answers = await Promise.all(['/1', '/2', '/3'].map((path) => send(port, path)));
+    expect(answers.map((answer) => answer.body)).toEqual(['/1', '/2', '/3']);
+    expect(order.slice(0, 3).every((step) => step.startsWith('ready'))).toBe(true);
+    expect(order.slice(3).every((step) => step.startsWith('end'))).toBe(true);
+  });
+});

@@ -132,5 +132,64 @@ describe('RedisStorage faults', () => {
         client.disconnect();
       }
     });
+
+    it('sends its lock scripts by SHA-1, and again whole after SCRIPT FLUSH or a restart', async () => {
+      await server.stop(); // a fresh server, whatever the test before left running
+      await server.start();
+      const client = new Redis({
+        host: '127.0.0.1',
+        port: server.port,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 1_000,
+        retryStrategy: () => 100,
+      });
+      client.on('error', () => {});
+      // Which script command each call used: the client as the storage sees it, counting.
+      const sent: string[] = [];
+      const counting: RedisClientLike = {
+        get: (key) => client.get(key),
+        set: (key: string, value: string) => client.set(key, value),
+        del: (key) => client.del(key),
+        eval: (script, numKeys, ...args) => {
+          sent.push('eval');
+          return client.eval(script, numKeys, ...args);
+        },
+        evalsha: (sha1, numKeys, ...args) => {
+          sent.push('evalsha');
+          return client.evalsha(sha1, numKeys, ...args);
+        },
+      };
+      const storage = new RedisStorage(counting, { prefix });
+      const turn = async (n: number) => {
+        const lease = await storage.acquire('o6_sha', 'owner', 5_000);
+        expect(lease).toEqual({ acquired: true, data: n === 1 ? {} : { n: n - 1 } });
+        expect(await storage.release('o6_sha', 'owner', { n })).toBe(true);
+      };
+      try {
+        await eventually(() => client.ping(), 5_000, 'connect');
+        await turn(1); // each script unknown: EVALSHA → NOSCRIPT → EVAL
+        expect(sent).toEqual(['evalsha', 'eval', 'evalsha', 'eval']);
+        sent.length = 0;
+        await turn(2); // now cached on the server: the SHA-1 alone
+        expect(sent).toEqual(['evalsha', 'evalsha']);
+
+        sent.length = 0;
+        await client.script('FLUSH');
+        await turn(3);
+        expect(sent).toEqual(['evalsha', 'eval', 'evalsha', 'eval']);
+        expect(await storage.get('o6_sha')).toEqual({ n: 3 });
+
+        await server.stop();
+        await server.start(); // empty: no session, no scripts
+        sent.length = 0;
+        await eventually(() => turn(1), 10_000, 'turn after restart');
+        expect(sent.slice(-4)).toEqual(['evalsha', 'eval', 'evalsha', 'eval']);
+        sent.length = 0;
+        await turn(2);
+        expect(sent).toEqual(['evalsha', 'evalsha']);
+      } finally {
+        client.disconnect();
+      }
+    });
   });
 });

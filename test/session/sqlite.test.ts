@@ -155,3 +155,76 @@ describe('SQLiteStorage while another process holds the database', () => {
     }
   });
 });
+
+describe('SQLiteStorage group commit', () => {
+  /** Frames in the file's write-ahead log since it was last emptied: one or more per commit. */
+  const walFrames = (storage: SQLiteStorage) =>
+    (storage.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log ?? -1;
+
+  it('commits the writes asked for in one event-loop turn in one transaction', async () => {
+    const storage = new SQLiteStorage(join(dir, 'group.sqlite3'));
+    try {
+      storage.db.pragma('wal_autocheckpoint = 0'); // keep every frame in the log to count them
+      storage.db.pragma('wal_checkpoint(TRUNCATE)');
+      const ids = Array.from({ length: 40 }, (_, i) => `o6_group_${i}`);
+      const leases = await Promise.all(ids.map((id) => storage.acquire(id, `t_${id}`, 5_000)));
+      expect(leases.every((lease) => lease.acquired)).toBe(true);
+      const released = await Promise.all(ids.map((id, n) => storage.release(id, `t_${id}`, { n })));
+      expect(released.every(Boolean)).toBe(true);
+      // 80 writes; one commit each would log at least 80 frames (pages) to the WAL.
+      expect(walFrames(storage)).toBeLessThan(20);
+      expect(await storage.get('o6_group_7')).toEqual({ n: 7 });
+      // The locks are really free: another owner takes one at once.
+      expect((await storage.acquire('o6_group_7', 'other', 5_000)).acquired).toBe(true);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('a write that fails fails alone; its neighbours in the batch still commit', async () => {
+    const storage = new SQLiteStorage(join(dir, 'group-fail.sqlite3'));
+    try {
+      storage.db.prepare(`INSERT INTO session (id, value) VALUES ('o6_bad', 'not json')`).run();
+      const [good, bad, other] = await Promise.allSettled([
+        storage.acquire('o6_good', 'a', 5_000),
+        storage.acquire('o6_bad', 'b', 5_000),
+        storage.release('o6_free', 'c', { x: 1 }),
+      ]);
+      expect(good).toEqual({ status: 'fulfilled', value: { acquired: true, data: {} } });
+      expect(bad?.status).toBe('rejected');
+      expect(other).toEqual({ status: 'fulfilled', value: false }); // never held: nothing written
+      expect(await storage.release('o6_good', 'a', { ok: 1 })).toBe(true);
+      expect(await storage.get('o6_good')).toEqual({ ok: 1 });
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('waits while another connection holds the write lock, and rejects past busyTimeout', async () => {
+    const file = join(dir, 'group-busy.sqlite3');
+    const storage = new SQLiteStorage({ filename: file, busyTimeout: 300 });
+    const other = new Database(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const waiting = Promise.all([
+        storage.acquire('o6_busy_1', 'a', 5_000),
+        storage.acquire('o6_busy_2', 'b', 5_000),
+      ]);
+      setTimeout(() => other.exec('COMMIT'), 100);
+      const leases = await waiting;
+      expect(leases.map((lease) => lease.acquired)).toEqual([true, true]);
+
+      other.exec('BEGIN IMMEDIATE');
+      const started = Date.now();
+      await expect(storage.release('o6_busy_1', 'a', { n: 1 })).rejects.toMatchObject({
+        code: expect.stringMatching(/^SQLITE_BUSY/),
+      });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+      other.exec('COMMIT');
+      expect(await storage.release('o6_busy_1', 'a', { n: 1 })).toBe(true);
+    } finally {
+      other.close();
+      await storage.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { decodeSession, encodeSession } from './codec.js';
+import { RedisScript } from './redis-script.js';
 import type { SessionData, SessionLease, SessionStorage } from './storage.js';
 
 /**
@@ -12,25 +13,30 @@ export interface RedisClientLike {
   del(key: string): Promise<unknown>;
   /** `EVAL script numkeys key… arg…`, for the turn locks (atomic compare-and-set scripts). */
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  /**
+   * `EVALSHA sha1 numkeys key… arg…`: when the client has it, each script is sent by its SHA-1
+   * and sent whole (`eval`) only when Redis answers NOSCRIPT (after a restart or `SCRIPT FLUSH`).
+   */
+  evalsha?(sha1: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
 // Lock + read in one step: the lock is ours when it was free or already ours.
-const ACQUIRE = `local holder = redis.call('GET', KEYS[2])
+const ACQUIRE = new RedisScript(`local holder = redis.call('GET', KEYS[2])
 if holder == false or holder == ARGV[1] then
   redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
   local value = redis.call('GET', KEYS[1])
   if value == false then return {1} end
   return {1, value}
 end
-return {0, redis.call('PTTL', KEYS[2])}`;
+return {0, redis.call('PTTL', KEYS[2])}`);
 
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+const RENEW = new RedisScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
-return 0`;
+return 0`);
 
 // Write (or delete) the session only while the caller still holds the lock, then free it.
-const RELEASE = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+const RELEASE = new RedisScript(`if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 if ARGV[2] == 'set' then
   if ARGV[4] == '' then redis.call('SET', KEYS[1], ARGV[3])
   else redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4]) end
@@ -38,7 +44,7 @@ elseif ARGV[2] == 'del' then
   redis.call('DEL', KEYS[1])
 end
 redis.call('DEL', KEYS[2])
-return 1`;
+return 1`);
 
 /** Options of {@link RedisStorage}. */
 export interface RedisStorageOptions {
@@ -127,7 +133,7 @@ export class RedisStorage implements SessionStorage {
 
   async acquire(id: string, owner: string, leaseMs: number): Promise<SessionLease> {
     const key = this.key(id);
-    const reply = await this.#redis.eval(ACQUIRE, 2, key, lockKey(key), owner, Math.ceil(leaseMs));
+    const reply = await ACQUIRE.run(this.#redis, 2, key, lockKey(key), owner, Math.ceil(leaseMs));
     const [won, value] = Array.isArray(reply) ? reply : [];
     if (Number(won) !== 1) return { acquired: false, retryAfter: Math.max(0, Number(value ?? 0)) };
     return {
@@ -137,13 +143,7 @@ export class RedisStorage implements SessionStorage {
   }
 
   async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
-    const reply = await this.#redis.eval(
-      RENEW,
-      1,
-      lockKey(this.key(id)),
-      owner,
-      Math.ceil(leaseMs),
-    );
+    const reply = await RENEW.run(this.#redis, 1, lockKey(this.key(id)), owner, Math.ceil(leaseMs));
     return Number(reply) === 1;
   }
 
@@ -152,7 +152,7 @@ export class RedisStorage implements SessionStorage {
     const mode = value === null ? 'del' : value === undefined ? 'keep' : 'set';
     const text = value ? encodeSession(value) : '';
     const ttl = this.#ttl === undefined ? '' : String(this.#ttl);
-    const reply = await this.#redis.eval(RELEASE, 2, key, lockKey(key), owner, mode, text, ttl);
+    const reply = await RELEASE.run(this.#redis, 2, key, lockKey(key), owner, mode, text, ttl);
     return Number(reply) === 1;
   }
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { WechatError } from '../errors.js';
 import { checkIdentifier, decodeSession, encodeSession } from './codec.js';
+import { isBusy, WriteBatcher } from './sqlite-batch.js';
 import type { SessionData, SessionLease, SessionStorage } from './storage.js';
 
 /** Options of {@link SQLiteStorage}. */
@@ -60,6 +61,7 @@ export class SQLiteStorage implements SessionStorage {
   readonly #releaseWith: Database.Statement<[string, string, string]>;
   readonly #releaseOnly: Database.Statement<[string, string]>;
   readonly #releaseDelete: Database.Statement<[string, string]>;
+  readonly #writes: WriteBatcher;
 
   constructor(options: string | SQLiteStorageOptions = {}) {
     const opts = typeof options === 'string' ? { filename: options } : options;
@@ -113,8 +115,9 @@ export class SQLiteStorage implements SessionStorage {
       this.#releaseDelete = this.db.prepare(
         `DELETE FROM "${table}" WHERE id = ? AND lock_owner = ?`,
       );
+      this.#writes = new WriteBatcher(this.db, this.#busyTimeout);
       // From now on never wait for a lock inside SQLite: that wait is synchronous and would
-      // stop every request of the process. See `#retrying`.
+      // stop every request of the process. See `#retrying` and WriteBatcher.
       this.db.pragma('busy_timeout = 0');
     } catch (cause) {
       if (this.#owned) this.db.close();
@@ -132,15 +135,15 @@ export class SQLiteStorage implements SessionStorage {
 
   async set(id: string, value: SessionData): Promise<void> {
     const text = encodeSession(value);
-    await this.#retrying(() => this.#set.run(id, text));
+    await this.#writes.write(() => this.#set.run(id, text));
   }
 
   async delete(id: string): Promise<void> {
-    await this.#retrying(() => this.#delete.run(id));
+    await this.#writes.write(() => this.#delete.run(id));
   }
 
   async acquire(id: string, owner: string, leaseMs: number): Promise<SessionLease> {
-    return this.#retrying(() => {
+    return this.#writes.write(() => {
       const now = Date.now();
       const row = this.#acquire.get(id, owner, now + leaseMs, now);
       if (row) return { acquired: true, data: decodeSession(row.value, 'SQLiteStorage') };
@@ -150,13 +153,13 @@ export class SQLiteStorage implements SessionStorage {
   }
 
   async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
-    const result = await this.#retrying(() => this.#renew.run(Date.now() + leaseMs, id, owner));
+    const result = await this.#writes.write(() => this.#renew.run(Date.now() + leaseMs, id, owner));
     return result.changes === 1;
   }
 
   async release(id: string, owner: string, value?: SessionData | null): Promise<boolean> {
     const text = value ? encodeSession(value) : undefined;
-    const result = await this.#retrying(() => {
+    const result = await this.#writes.write(() => {
       if (value === null) return this.#releaseDelete.run(id, owner);
       if (text === undefined) return this.#releaseOnly.run(id, owner);
       return this.#releaseWith.run(text, id, owner);
@@ -166,10 +169,11 @@ export class SQLiteStorage implements SessionStorage {
 
   /** Close the database if this storage opened it; a database passed in stays open. */
   async close(): Promise<void> {
+    if (this.db.open) this.#writes.flushNow(); // writes asked for before close still happen
     if (this.#owned && this.db.open) this.db.close();
   }
 
-  /** Runs `step`; while another process holds the lock, tries again on a timer, not in SQLite. */
+  /** Runs a read; while another process holds the lock, tries again on a timer, not in SQLite. */
   async #retrying<T>(step: () => T): Promise<T> {
     const giveUp = Date.now() + this.#busyTimeout;
     for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
@@ -181,11 +185,6 @@ export class SQLiteStorage implements SessionStorage {
       await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
     }
   }
-}
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED');
 }
 
 /** Tables made before turn locks existed get the two lock columns. */
