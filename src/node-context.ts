@@ -58,7 +58,12 @@ function writeAnswers(): void {
     try {
       ctx.respond();
     } catch (error) {
-      fail(error);
+      // One answer that cannot be written must not keep the rest of the batch from going out.
+      try {
+        fail(error);
+      } catch {
+        ctx.res.destroy();
+      }
     }
   }
 }
