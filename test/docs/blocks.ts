@@ -12,6 +12,8 @@
 //   <!-- env -->                shell lines: every ZGROBOT_* variable they set is read by Config.fromEnv
 //   <!-- pipeline -->           the chain of stages, as pipeline() composes them
 //   <!-- output -->             a sample of log output: each `zgrobot: …` message in it is one the library logs
+//   <!-- scripts -->            shell lines: each `npm run X` is a script of package.json, each `npx tsx F` a file,
+//                               each BENCH_* variable one bench/run.ts reads
 //
 // A block without a marker fails test/docs/chapters.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';

@@ -34,7 +34,17 @@ const ofKind = (kind: string, arg?: string) =>
   blocks.filter((b) => b.kind === kind && (arg === undefined || b.arg === arg));
 
 /** The kinds a test here (or test/contrib/docs.test.ts, for `cli-example`) looks at. */
-const KINDS = ['file', 'compile', 'cli-example', 'run', 'env', 'errors', 'pipeline', 'output'];
+const KINDS = [
+  'file',
+  'compile',
+  'cli-example',
+  'run',
+  'env',
+  'errors',
+  'pipeline',
+  'output',
+  'scripts',
+];
 
 describe('the code blocks of docs/', () => {
   it('each has a marker saying how it is tested', () => {
@@ -48,6 +58,26 @@ describe('the code blocks of docs/', () => {
       it(`${where(block)} shows ${block.arg}`, () => {
         const source = readFileSync(new URL(block.arg, ROOT), 'utf8');
         expect(block.code).toBe(asShown(block.arg, source));
+      });
+    }
+  });
+
+  describe('scripts: every npm script, file and BENCH_* variable a block names exists', () => {
+    const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const bench = readFileSync(new URL('bench/run.ts', ROOT), 'utf8');
+    for (const block of ofKind('scripts')) {
+      it(where(block), () => {
+        const scripts = [...block.code.matchAll(/\bnpm run ([\w:-]+)/g)].map(([, name]) => name);
+        expect(scripts.length).toBeGreaterThan(0);
+        for (const name of scripts) expect(Object.keys(pkg.scripts), name).toContain(name);
+        for (const [, file] of block.code.matchAll(/\bnpx tsx (\S+)/g)) {
+          expect(existsSync(new URL(file as string, ROOT)), file).toBe(true);
+        }
+        for (const [name] of block.code.matchAll(/\bBENCH_[A-Z_]+/g)) {
+          expect(bench, name).toContain(`process.env.${name}`);
+        }
       });
     }
   });
