@@ -1,3 +1,4 @@
+import type { Account } from '../src/core/accounts/account.js';
 import type { Client } from '../src/core/client/client.js';
 import { PipelineError } from '../src/core/errors.js';
 import { messageFields } from '../src/core/log-fields.js';
@@ -16,8 +17,15 @@ export type { CustomerServiceClient } from '../src/core/replies/kinds.js';
  */
 export type LateReplyMode = 'customer-service' | 'drop';
 
-/** Sends a late reply your own way (a queue, another API); `message` is what it answers. */
-export type SendLateReply = (reply: Reply, message: AnyMessage) => Promise<unknown>;
+/**
+ * Sends a late reply your own way (a queue, another API); `message` is what it answers, `account`
+ * the account it came to (with `accounts`, the one to send as).
+ */
+export type SendLateReply = (
+  reply: Reply,
+  message: AnyMessage,
+  account: Account | undefined,
+) => Promise<unknown>;
 
 /** How `turn()` delivers late replies. */
 export interface LateReplyOptions {
@@ -52,14 +60,14 @@ export interface LateReplyOptions {
 }
 
 /**
- * Delivers one late reply; made once per pipeline by {@link latePusher}. `client`, the request's
- * account's, wins over the options' one.
+ * Delivers one late reply; made once per pipeline by {@link latePusher}. `account` is the
+ * request's: with `accountClients`, its client sends.
  */
 export type LatePusher = (
   reply: Reply,
   message: AnyMessage,
   logger: Logger,
-  client?: CustomerServiceClient,
+  account?: Account,
 ) => Promise<void>;
 
 /**
@@ -105,9 +113,8 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
       `lateReply must be 'customer-service' or 'drop', got ${JSON.stringify(mode)}`,
     );
   }
-  return async (reply, message, logger, accountClient) => {
-    // With accounts, only the request's account's client: another account's would be refused.
-    const client = accountClients ? accountClient : (accountClient ?? options.client);
+  return async (reply, message, logger, account) => {
+    const client = clientFor(options, account);
     // A typing status shown for this message stops before the reply goes, not after.
     await showing.get(message)?.();
     const fields = { ...messageFields(message), replyType: reply.type };
@@ -124,7 +131,7 @@ export function latePusher(options: LateReplyOptions = {}): LatePusher {
     }
     try {
       if (send) {
-        await send(reply, message);
+        await send(reply, message, account);
       } else if (client && !(await sendAsCustomerMessage(client, reply, message))) {
         logger.warn(
           fields,
@@ -163,7 +170,7 @@ export type ShowTyping = <T>(
   late: Promise<T>,
   message: AnyMessage | undefined,
   logger: Logger,
-  client?: CustomerServiceClient,
+  account?: Account,
 ) => Promise<T>;
 
 function isTypingClient(client: unknown): client is TypingClient {
@@ -196,10 +203,9 @@ export function typingWhile(options: LateReplyOptions = {}): ShowTyping {
     );
   }
   const every = (typeof typing === 'object' && typing.refreshEvery) || DEFAULT_TYPING_REFRESH;
-  return async (late, message, logger, accountClient) => {
+  return async (late, message, logger, account) => {
     const user = message?.source;
-    // The request's account's client (with accounts, no other), else the options' one.
-    const client = accountClients ? accountClient : (accountClient ?? options.client);
+    const client = clientFor(options, account);
     if (!user || !isTypingClient(client)) return late;
     const send = (command: 'Typing' | 'CancelTyping') =>
       client.sendTypingStatus(user, command).then(
@@ -228,4 +234,16 @@ export function typingWhile(options: LateReplyOptions = {}): ShowTyping {
       await send('CancelTyping');
     }
   };
+}
+
+/**
+ * The client late replies and the typing status go out with: with `accountClients`, the request's
+ * account's and no other (another account's would be refused by WeChat); else the options' one.
+ */
+function clientFor(
+  options: LateReplyOptions,
+  account: Account | undefined,
+): CustomerServiceClient | undefined {
+  if (!options.accountClients) return options.client;
+  return account?.hasClient ? account.client : undefined;
 }

@@ -2,12 +2,7 @@ import { turnFields } from '../src/core/log-fields.js';
 import { type Logger, levelEnabled } from '../src/core/logger.js';
 import { DEFAULT_REPLY_TIMEOUT } from '../src/core/turn/clock.js';
 import { clientGone, type HttpContext, type Stage } from './context.js';
-import {
-  type CustomerServiceClient,
-  type LateReplyOptions,
-  latePusher,
-  typingWhile,
-} from './late-reply.js';
+import { type LateReplyOptions, latePusher, typingWhile } from './late-reply.js';
 import { answer, replyOf, settleAnswer } from './render.js';
 import { type PipelineState, stateOf } from './state.js';
 
@@ -86,7 +81,7 @@ export function turn(options: TurnOptions = {}): Stage {
       ),
       state.message,
       logger,
-      accountClient(state),
+      state.account,
     );
     return { late };
   };
@@ -127,16 +122,7 @@ async function deliverLate(
   const reply = replyOf(state.reply, message, logger);
   if (!reply || reply.type === 'success') return;
   if (state.lateGate && !(await state.lateGate())) return;
-  await push(reply, message, logger, accountClient(state));
-}
-
-/**
- * The client of the request's account in a multi-account pipeline (`undefined` for a single
- * account, whose client is the options' one, and for an account without one).
- */
-function accountClient({ account }: PipelineState): CustomerServiceClient | undefined {
-  if (account?.scope === undefined || !account.hasClient) return undefined;
-  return account.client;
+  await push(reply, message, logger, state.account);
 }
 
 /** Names a turn for a shutdown's log, should it give up on it. */
