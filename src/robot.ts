@@ -13,12 +13,14 @@ import { Client } from './core/client/client.js';
 import { defaultLogger } from './core/console-logger.js';
 import { KeyRing } from './core/crypto/key-ring.js';
 import { checkSignature } from './core/crypto/signature.js';
+import { MemoryDedupeStore } from './core/dedupe/memory.js';
 import { PipelineError, SignatureError, WechatError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { messageFromElement, parseMessage } from './core/messages/parse.js';
 import type { AnyMessage } from './core/messages/types.js';
 import { parseXml } from './core/messages/xml.js';
 import { resolveEncryptMode } from './core/security/encrypt-mode.js';
+import { MemoryNonceStore } from './core/security/nonce-store.js';
 import { SQLiteStorage } from './core/session/sqlite.js';
 import type { SessionData, SessionStorage } from './core/session/storage.js';
 import { PendingTurns } from './core/turn/pending-turns.js';
@@ -142,6 +144,13 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   readonly #accounts: AccountsOptions | undefined;
   /** The API clients of `accounts`, made when the pipeline is first built. */
   #registry: AccountRegistry | undefined;
+  /**
+   * The default memory stores of dedup and the replay check, kept across rebuilds of the pipeline:
+   * a settings change (a key rotation through `robot.config`) must not forget a message, or its
+   * retry would run the handlers again.
+   */
+  #memoryDedupe: MemoryDedupeStore | undefined;
+  #memoryNonces: MemoryNonceStore | undefined;
   /** `robot.use()` middleware, in order; replaced (not changed) so a built pipeline keeps its own. */
   #middleware: readonly RobotMiddleware<S>[] = [];
   /** The turns going on (late ones included), for `close()` to wait for. */
@@ -500,6 +509,16 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     return (this as { client?: CustomerServiceClient }).client;
   }
 
+  #defaultNonceStore(): MemoryNonceStore {
+    this.#memoryNonces ??= new MemoryNonceStore();
+    return this.#memoryNonces;
+  }
+
+  #defaultDedupeStore(): MemoryDedupeStore {
+    this.#memoryDedupe ??= new MemoryDedupeStore();
+    return this.#memoryDedupe;
+  }
+
   // Built on first use and again whenever a setting it depends on changed.
   #pipeline(): (ctx: HttpContext, next: () => Promise<void>) => Promise<void> {
     const c = this.config;
@@ -540,12 +559,15 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
       encodingAESKey: encodingAESKeys(c.encodingAESKey),
       encryptMode: c.encryptMode,
       timestampWindow: c.timestampWindow,
-      nonceStore: c.nonceStore,
+      nonceStore: c.nonceStore ?? this.#defaultNonceStore(),
       sessionStorage: storage,
       replyTimeout: c.replyTimeout,
       bodyLimit: c.bodyLimit,
       bodyTimeout: c.bodyTimeout,
-      dedupe: c.dedupe,
+      dedupe:
+        c.dedupe === false
+          ? false
+          : { ...c.dedupe, store: c.dedupe?.store ?? this.#defaultDedupeStore() },
       lateReply: c.lateReply,
       client,
       finalDeadline: c.finalDeadline,

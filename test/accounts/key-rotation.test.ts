@@ -155,3 +155,37 @@ describe('an Account in a log line', () => {
     }
   });
 });
+
+describe('a retry across a settings change', () => {
+  it('is still answered from the first try: the robot keeps its memory stores when the pipeline is rebuilt', async () => {
+    const { buildMessageRequest } = await import('../../src/wechat-request.js');
+    let runs = 0;
+    const robot = new ZgRoBot({
+      token: TOKEN,
+      appId: APP_ID,
+      encodingAESKey: KEY_OLD,
+      sessionStorage: false,
+      logger: silentLogger,
+    });
+    robot.text((ctx) => `run ${++runs}: ${ctx.wechat.message.content}`);
+    const server = await serve(robot.callback());
+    closers.push(() => robot.close(), server.close);
+    const xml = textXml('once');
+    const send = async () => {
+      // Each try its own timestamp and nonce, the same message (WeChat's retry).
+      const request = buildMessageRequest(
+        { token: TOKEN, appId: APP_ID, encodingAESKey: KEY_OLD },
+        xml,
+      );
+      const response = await fetch(`${server.url}/?${request.query}`, {
+        method: 'POST',
+        body: request.body,
+      });
+      return response.status;
+    };
+    expect(await send()).toBe(200);
+    robot.config.encodingAESKey = `${KEY_NEW},${KEY_OLD}`; // the pipeline is rebuilt
+    expect(await send()).toBe(200);
+    expect(runs).toBe(1);
+  });
+});
