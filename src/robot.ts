@@ -439,6 +439,7 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
         ? `${address.address}:${address.port}`
         : `${host}:${port}`;
     this.logger.info(`ZgRoBot running on http://${shown} (Ctrl-C to stop)`);
+    this.#logAccounts();
     return server;
   }
 
@@ -507,6 +508,24 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     const c = this.config;
     if ((c.lateReply === 'drop' && !c.typing) || !c.appId || !c.appSecret) return undefined;
     return (this as { client?: CustomerServiceClient }).client;
+  }
+
+  /** With `accounts`, where each is served: the URL to set in its admin console. */
+  #logAccounts(): void {
+    const accounts = this.#accounts;
+    if (!accounts) return;
+    const by = accounts.by ?? 'path';
+    const fields: Record<string, unknown> = {
+      by,
+      accounts: (accounts.list ?? []).map((account) => account.appId),
+    };
+    if (accounts.component) {
+      fields.component = accounts.component.component.appId;
+      fields.events = accounts.component.eventsKey ?? 'component';
+    }
+    // Where to point each account's server URL: the last path segment is its AppID.
+    if (by === 'path') fields.url = '…/<AppID>';
+    this.logger.info(fields, 'zgrobot: serving several accounts');
   }
 
   #defaultNonceStore(): MemoryNonceStore {

@@ -25,6 +25,12 @@ describe('examples/multi-account.ts: two accounts on one port, sessions in SQLit
     return reply(await res.text());
   };
 
+  it('says where each account is served', async () => {
+    await expect.poll(() => bot.output()).toContain('zgrobot: serving several accounts');
+    expect(bot.output()).toMatch(/serving several accounts.*url=…\/<AppID>/);
+    expect(bot.output()).toContain('wxnews000000000002');
+  });
+
   it("answers each account with its own token and keeps each account's sessions apart", async () => {
     const shop = (xml: string) => post('wxshop000000000001', 'shop-token', xml);
     const news = (xml: string) => post('wxnews000000000002', 'news-token', xml);
