@@ -137,6 +137,28 @@ export class WriteBatcher {
   }
 }
 
+/**
+ * Runs `setUp` again while the database is busy, for up to `patience` ms, blocking between tries
+ * (10 ms): for a storage's construction only, where a pause harms no request.
+ *
+ * @example
+ * ```ts
+ * whileBusy(2000, () => db.pragma('journal_mode = WAL'));
+ * ```
+ */
+export function whileBusy(patience: number, setUp: () => void): void {
+  const giveUp = Date.now() + patience;
+  for (;;) {
+    try {
+      setUp();
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= giveUp) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
 /** The error of a statement that found the database locked by another connection. */
 export function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { WechatError } from '../errors.js';
 import { checkIdentifier, decodeSession, encodeSession } from './codec.js';
-import { isBusy, WriteBatcher } from './sqlite-batch.js';
+import { isBusy, WriteBatcher, whileBusy } from './sqlite-batch.js';
 import type { SessionData, SessionLease, SessionStorage } from './storage.js';
 
 /** Options of {@link SQLiteStorage}. */
@@ -78,17 +78,23 @@ export class SQLiteStorage implements SessionStorage {
     try {
       // Setting up may meet another process setting up the same file at the same moment: wait
       // for it here (once, at start-up, where blocking harms no request).
-      this.db.pragma(`busy_timeout = ${Math.max(this.#busyTimeout, 1000)}`);
-      // WAL lets readers run while a write is in progress (other processes, the CLI); NORMAL
-      // sync is durable across a crash of the process, which is what sessions need.
-      if (!this.db.memory) {
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('synchronous = NORMAL');
-      }
-      this.db.exec(
-        `CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, value TEXT NOT NULL, lock_owner TEXT, lock_until INTEGER)`,
-      );
-      addLockColumns(this.db, table);
+      const patience = Math.max(this.#busyTimeout, 1000);
+      this.db.pragma(`busy_timeout = ${patience}`);
+      // SQLite's own wait does not cover every step: switching the journal takes its locks in an
+      // order where SQLite answers SQLITE_BUSY at once rather than risk a deadlock. So the whole
+      // set-up is tried again for as long.
+      whileBusy(patience, () => {
+        // WAL lets readers run while a write is in progress (other processes, the CLI); NORMAL
+        // sync is durable across a crash of the process, which is what sessions need.
+        if (!this.db.memory) {
+          this.db.pragma('journal_mode = WAL');
+          this.db.pragma('synchronous = NORMAL');
+        }
+        this.db.exec(
+          `CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, value TEXT NOT NULL, lock_owner TEXT, lock_until INTEGER)`,
+        );
+        addLockColumns(this.db, table);
+      });
       this.#get = this.db.prepare(`SELECT value FROM "${table}" WHERE id = ?`);
       this.#set = this.db.prepare(
         `INSERT INTO "${table}" (id, value) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET value = excluded.value`,
