@@ -122,6 +122,27 @@ export const SCENARIOS: Record<string, Scenario> = {
     encrypted: false,
     listener: () => echoBot({ sessionStorage: false }).callback(),
   },
+  accounts: {
+    label: 'echo bot, 3 accounts by ToUserName',
+    encrypted: false,
+    // The load's messages go to gh_bench, the last of three listed accounts.
+    listener: () => {
+      const robot = new lib.ZgRoBot({
+        logger: lib.silentLogger,
+        sessionStorage: false,
+        accounts: {
+          by: 'toUserName',
+          list: [
+            { appId: 'wxbenchother00001', originalId: 'gh_other1', token: 'other1' },
+            { appId: 'wxbenchother00002', originalId: 'gh_other2', token: 'other2' },
+            { appId: APP_ID, originalId: 'gh_bench', token: TOKEN },
+          ],
+        },
+      });
+      robot.text((ctx) => ctx.wechat.message.content);
+      return robot.callback();
+    },
+  },
   sqlite: {
     label: 'echo bot, SQLite sessions',
     encrypted: false,
