@@ -2,8 +2,8 @@
 // with the server under test. Prints one JSON line with the results.
 
 import autocannon from 'autocannon';
-import { buildMessageXml } from '../src/testing/message-xml.js';
-import { buildMessageRequest, cryptFor } from '../src/wechat-request.js';
+import { cryptFor } from '../src/wechat-request.js';
+import { benchRequest } from './requests.js';
 import { AES_KEY, APP_ID, TOKEN } from './scenarios.js';
 
 const [port, encrypted, seconds, connections] = [
@@ -20,29 +20,9 @@ const credentials = encrypted
   : { token: TOKEN };
 const crypt = cryptFor(credentials);
 
-// Distinct messages from 1000 users, so sessions and dedup see realistic keys. Every request is a
-// new message (its own MsgId): a repeated MsgId would be answered from the dedup cache as a retry.
-const MSG_ID_BASE = BigInt(Date.now()) * 1_000_000n;
-// Signed with the time the pool is built (well inside the bot's 300 s window) and a nonce of its
-// own, as WeChat does: the bot refuses a stale timestamp and a repeated nonce with another body.
-const requestFor = (i: number) => {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const openid = `user_${i % 1000}`;
-  const xml = buildMessageXml('text', {
-    target: 'gh_bench',
-    source: openid,
-    time: Number(timestamp),
-    content: `你好 zgrobot ${i}`,
-    messageId: String(MSG_ID_BASE + BigInt(i)),
-  });
-  const request = buildMessageRequest(credentials, xml, {
-    timestamp,
-    nonce: `${MSG_ID_BASE}${i}`,
-    openid,
-    ...(crypt ? { crypt } : {}),
-  });
-  return { path: `/?${request.query}`, body: request.body };
-};
+// Distinct messages from 1000 users, so sessions and dedup see realistic keys.
+const requestFor = (i: number) =>
+  benchRequest(i, { credentials, crypt, openidOf: (n) => `user_${n % 1000}` });
 
 // The whole pool is built before the clock starts, so the load generator signs and encrypts
 // nothing during the run. It holds more requests than the run can send (POOL_PER_SECOND is

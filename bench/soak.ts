@@ -10,8 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { buildMessageXml } from '../src/testing/message-xml.js';
-import { buildMessageRequest } from '../src/wechat-request.js';
+import { benchRequest } from './requests.js';
 import { TOKEN } from './scenarios.js';
 
 const MESSAGES = Number(process.argv[2] ?? process.env.SOAK_MESSAGES ?? 1_000_000);
@@ -55,25 +54,9 @@ const rssMiB = () =>
   1024;
 
 const port = await nextLine('PORT');
-const MSG_ID_BASE = BigInt(Date.now()) * 1_000_000n;
 /** Message `i`, signed now: a user, a MsgId and a nonce no other message has. */
-const requestFor = (i: number) => {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const openid = `soak_user_${i}`;
-  const xml = buildMessageXml('text', {
-    target: 'gh_bench',
-    source: openid,
-    time: Number(timestamp),
-    content: `你好 zgrobot ${i}`,
-    messageId: String(MSG_ID_BASE + BigInt(i)),
-  });
-  const request = buildMessageRequest({ token: TOKEN }, xml, {
-    timestamp,
-    nonce: `${MSG_ID_BASE}${i}`,
-    openid,
-  });
-  return { path: `/?${request.query}`, body: request.body };
-};
+const requestFor = (i: number) =>
+  benchRequest(i, { credentials: { token: TOKEN }, openidOf: (n) => `soak_user_${n}` });
 
 const STEP = Math.max(1, Math.floor(MESSAGES / 20));
 interface Sample {
