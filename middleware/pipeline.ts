@@ -206,13 +206,14 @@ function resolveSettings(config: PipelineConfig) {
   return Object.freeze({
     ...config,
     logger,
-    token: config.token ?? '',
     registry,
     // One account: its token and keys, checked now; with `accounts`, each request finds its own.
+    // Either way the request's account (put there by verify() or resolveAccount()) is where the
+    // stages take the token, keys and mode from: their own fallbacks stay empty.
     account,
-    // What a stage run on its own would use; the request's account wins in the pipeline.
-    crypt: account?.keys?.newest,
-    encryptMode: account?.encryptMode,
+    token: '',
+    crypt: undefined,
+    encryptMode: undefined,
     // With `accounts`, late replies go out with each account's client.
     accountClients: accounts !== undefined,
     timestampWindow: window,

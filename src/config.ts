@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LateReplyMode } from '../middleware/late-reply.js';
-import { MessageCrypt } from './core/crypto/message-crypt.js';
+import { encodingAESKeys, KeyRing } from './core/crypto/key-ring.js';
 import type { DedupeStore } from './core/dedupe/store.js';
 import { InvalidEncodingAESKeyError } from './core/errors.js';
 import { type EncryptMode, isEncryptMode } from './core/security/encrypt-mode.js';
@@ -248,9 +248,9 @@ export class Config implements ConfigValues {
     return this.#encodingAESKey;
   }
   set encodingAESKey(value: string | undefined) {
-    for (const key of encodingAESKeys(value) ?? []) {
-      new MessageCrypt({ token: 'check', appId: 'check', encodingAESKey: key });
-    }
+    const keys = encodingAESKeys(value);
+    // Every key of a rotation list is checked now, not on the first message.
+    if (keys) new KeyRing({ token: 'check', appId: 'check', encodingAESKey: keys });
     this.#encodingAESKey = value || undefined;
   }
 
@@ -469,18 +469,4 @@ function isNonceStore(value: unknown): value is NonceStore {
   return (
     typeof candidate === 'object' && candidate !== null && typeof candidate.remember === 'function'
   );
-}
-
-/**
- * The keys of an `encodingAESKey` setting: one, or several separated by commas (a rotation),
- * the newest first; `undefined` for none.
- *
- * @example
- * ```ts
- * encodingAESKeys('newKey,oldKey'); // ['newKey', 'oldKey']
- * ```
- */
-export function encodingAESKeys(value: string | undefined): string[] | undefined {
-  if (!value) return undefined;
-  return value.split(',').map((key) => key.trim());
 }

@@ -1,6 +1,7 @@
 // How WeChat signs (and in safe mode encrypts) its requests: used by the robot to run itself
 // in memory and by the test client; exported from `zgrobot/testing`.
 import { randomInt } from 'node:crypto';
+import { encodingAESKeys } from './core/crypto/key-ring.js';
 import { MessageCrypt } from './core/crypto/message-crypt.js';
 import { computeSignature } from './core/crypto/signature.js';
 import { WechatError } from './core/errors.js';
@@ -93,10 +94,10 @@ export function cryptFor(credentials: WechatCredentials): MessageCrypt | undefin
     throw new WechatError('an AppID is needed to encrypt messages (set appId with the AES key)');
   }
   // A rotation's list (`new,old`): WeChat sends with the newest key.
-  const [newest = ''] = credentials.encodingAESKey.split(',');
+  const [newest = ''] = encodingAESKeys(credentials.encodingAESKey) ?? [];
   return new MessageCrypt({
     token: credentials.token,
-    encodingAESKey: newest.trim(),
+    encodingAESKey: newest,
     appId: credentials.appId,
   });
 }

@@ -2,13 +2,8 @@
 // setting cannot take is refused with the variable's name.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  Config,
-  type ConfigValues,
-  DEFAULT_CONFIG,
-  encodingAESKeys,
-  envVariableOf,
-} from '../src/config.js';
+import { Config, type ConfigValues, DEFAULT_CONFIG, envVariableOf } from '../src/config.js';
+import { encodingAESKeys } from '../src/core/crypto/key-ring.js';
 import { InvalidEncodingAESKeyError } from '../src/core/errors.js';
 import { AES_KEY } from './support/wechat.js';
 

@@ -71,3 +71,17 @@ export class KeyRing {
     throw first;
   }
 }
+
+/**
+ * The keys of an `encodingAESKey` setting: one, or several separated by commas (a rotation),
+ * the newest first; `undefined` for none.
+ *
+ * @example
+ * ```ts
+ * encodingAESKeys('newKey,oldKey'); // ['newKey', 'oldKey']
+ * ```
+ */
+export function encodingAESKeys(value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  return value.split(',').map((key) => key.trim());
+}
