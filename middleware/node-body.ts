@@ -65,6 +65,8 @@ export async function readNodeBody(
     // WeChat always says how long its body is: then it is read straight, its time bound kept by
     // the read itself, without raw-body's generality (decoder, limit parsing, halting pipes).
     if (length !== undefined && !req.readableEncoding) {
+      const buffered = await bufferedBody(req, length);
+      if (buffered !== undefined) return buffered;
       return await readLength(req, length, timeout, tooSlow);
     }
     return await bounded(getRawBody(req, { limit, encoding: 'utf8', length }), timeout, tooSlow);
@@ -74,6 +76,21 @@ export async function readNodeBody(
     if (status === 413) throw bodyTooLarge(limit);
     throw new WechatError('could not read the request body', { status: 400, cause: error });
   }
+}
+
+/**
+ * The body when all `length` bytes of it are already buffered, taken without listeners, a timer or
+ * flowing mode; `undefined` otherwise. The stages reach the body while Node's parser is still in
+ * the 'request' event, before it pushes the body; a body that came with its headers (WeChat's
+ * always does) is pushed by the time one microtask has passed, so one is waited for.
+ */
+async function bufferedBody(req: IncomingMessage, length: number): Promise<string | undefined> {
+  if (length === 0) return '';
+  if (req.readableFlowing) return undefined; // someone else reads it as it comes: leave it to them
+  if (req.readableLength < length) await undefined;
+  if (req.readableLength !== length) return undefined;
+  const body = req.read(length) as Buffer | null;
+  return body === null ? undefined : body.toString('utf8');
 }
 
 /**
