@@ -319,8 +319,42 @@ describe('MessageCrypt.decrypt rejects bad input with DecryptError', () => {
     ['whitespace inside', `${OWN_CIPHER1.slice(0, 40)}\n${OWN_CIPHER1.slice(41)}`],
     ['"=" in the middle', `${OWN_CIPHER1.slice(0, 8)}=${OWN_CIPHER1.slice(9)}`],
     ['three "="', 'QUFBQUFBQUFBQUFBQUF==='],
+    ['one "-" (base64url)', `-${OWN_CIPHER1.slice(1)}`],
+    ['one "_" (base64url)', `${OWN_CIPHER1.slice(0, -3)}_${OWN_CIPHER1.slice(-2)}`],
+    ['"=" then a whole group', `QUE=${OWN_CIPHER1}`],
+    ['a NUL character', `${OWN_CIPHER1.slice(0, 4)}\0${OWN_CIPHER1.slice(5)}`],
   ])('invalid base64: %s', (_label, text) => {
     expect(decryptError(() => crypt.decrypt(text)).message).toMatch(/not valid base64/);
+  });
+
+  it('takes as base64 exactly what the strict pattern takes (20 000 random near-base64 strings)', () => {
+    // The reference: padded standard base64, no whitespace, a length a multiple of 4.
+    const strict = (text: string) => text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const strays = ['=', '==', '-', '_', ' ', '\n', '!', 'é', '\0', '%'];
+    let seed = 12345;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const length = 4 * (1 + (n % 12));
+      while (text.length < length) {
+        text +=
+          next() < 0.05
+            ? (strays[Math.floor(next() * strays.length)] as string)
+            : alphabet[Math.floor(next() * 64)];
+      }
+      text = text.slice(0, length);
+      let refusedAsBase64 = false;
+      try {
+        crypt.decrypt(text);
+      } catch (error) {
+        refusedAsBase64 = /not valid base64/.test((error as Error).message);
+      }
+      expect(refusedAsBase64, JSON.stringify(text)).toBe(!strict(text));
+    }
   });
 
   it('a length that is not a multiple of 16 (valid base64 of 24 bytes)', () => {

@@ -1,16 +1,30 @@
-import { createCipheriv, createDecipheriv, randomFillSync, randomInt } from 'node:crypto';
+import { randomFillSync, randomInt } from 'node:crypto';
 import {
   DecryptError,
   InvalidEncodingAESKeyError,
   SignatureError,
   WechatError,
 } from '../errors.js';
+import { AES_BLOCK, AesCbc } from './aes-cbc.js';
 import { checkMsgSignature, computeSignature } from './signature.js';
 
 /** 43 characters of the standard base64 alphabet; with '=' appended they decode to 32 bytes. */
 const ENCODING_AES_KEY = /^[A-Za-z0-9+/]{43}$/;
-/** Padded standard base64, no whitespace: the only form WeChat sends (length checked apart). */
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/**
+ * The bytes of padded standard base64 without whitespace, the only form WeChat sends; `undefined`
+ * for anything else. Buffer.from skips characters outside the alphabet (whitespace, `!`, a `=`
+ * too early) and so decodes fewer bytes than the text's length promises; it also takes base64url's
+ * `-` and `_`, looked for apart. Accepts exactly what `/^[A-Za-z0-9+/]*={0,2}$/` with a length
+ * that is a multiple of 4 does, at half a regular expression's cost on a 700-character value.
+ */
+function strictBase64(text: string): Buffer | undefined {
+  if (text.length % 4 !== 0) return undefined;
+  const data = Buffer.from(text, 'base64');
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (data.length !== (text.length / 4) * 3 - padding) return undefined;
+  if (text.includes('-') || text.includes('_')) return undefined;
+  return data;
+}
 const DIGITS = /^[0-9]+$/;
 const NONCE = /^[A-Za-z0-9]+$/;
 
@@ -121,8 +135,7 @@ function requireNonEmpty(name: string, value: unknown): string {
  */
 export class MessageCrypt {
   readonly #token: string;
-  readonly #key: Buffer;
-  readonly #iv: Buffer;
+  readonly #aes: AesCbc;
   readonly #appId: Buffer;
 
   constructor(options: MessageCryptOptions) {
@@ -134,9 +147,8 @@ export class MessageCrypt {
     if (key.length !== 32) throw new InvalidEncodingAESKeyError();
     this.#token = requireNonEmpty('token', options.token);
     this.#appId = Buffer.from(requireNonEmpty('appId', options.appId), 'utf8');
-    // Built once: every request reuses them (the IV is a view, not a copy).
-    this.#key = key;
-    this.#iv = key.subarray(0, 16);
+    // WeChat's IV is the key's first 16 bytes. Built once: every message reuses its contexts.
+    this.#aes = new AesCbc(key, key.subarray(0, 16));
   }
 
   /**
@@ -155,21 +167,16 @@ export class MessageCrypt {
     const msgLength = Buffer.byteLength(text, 'utf8');
     const contentLength = HEADER + msgLength + this.#appId.length;
     const pad = PAD_BLOCK - (contentLength % PAD_BLOCK); // 1..32: a full block when aligned
-    // Every byte is written below, so the unzeroed (pooled) allocation is safe.
-    const plain = Buffer.allocUnsafe(contentLength + pad);
+    // One block of room before the plaintext, which AesCbc.encrypt uses as scratch. Every byte
+    // is written (here or there), so the unzeroed (pooled) allocation is safe.
+    const room = Buffer.allocUnsafe(AES_BLOCK + contentLength + pad);
+    const plain = room.subarray(AES_BLOCK);
     plain.set(random, 0);
     plain.writeUInt32BE(msgLength, 16);
     plain.write(text, HEADER, 'utf8');
     this.#appId.copy(plain, HEADER + msgLength);
     plain.fill(pad, contentLength);
-
-    const cipher = createCipheriv('aes-256-cbc', this.#key, this.#iv);
-    cipher.setAutoPadding(false);
-    // The input is block-aligned, so update() returns all of it and final() returns nothing:
-    // no Buffer.concat copy.
-    const out = cipher.update(plain);
-    cipher.final();
-    return out.toString('base64');
+    return this.#aes.encrypt(room).toString('base64');
   }
 
   /**
@@ -185,21 +192,15 @@ export class MessageCrypt {
     if (typeof encryptBase64 !== 'string' || encryptBase64.length === 0) {
       throw new DecryptError('ciphertext is empty');
     }
-    // Buffer.from silently skips characters outside the alphabet, so validate first.
-    if (encryptBase64.length % 4 !== 0 || !BASE64.test(encryptBase64)) {
-      throw new DecryptError('ciphertext is not valid base64');
-    }
-    const data = Buffer.from(encryptBase64, 'base64');
+    const data = strictBase64(encryptBase64);
+    if (data === undefined) throw new DecryptError('ciphertext is not valid base64');
     if (data.length === 0 || data.length % 16 !== 0) {
       throw new DecryptError('ciphertext length is not a multiple of the AES block size');
     }
 
     let plain: Buffer;
     try {
-      const decipher = createDecipheriv('aes-256-cbc', this.#key, this.#iv);
-      decipher.setAutoPadding(false);
-      plain = decipher.update(data);
-      decipher.final();
+      plain = this.#aes.decrypt(data);
     } catch (cause) {
       throw new DecryptError('AES decryption failed', { cause });
     }
