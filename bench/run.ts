@@ -5,8 +5,16 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SCENARIOS } from './scenarios.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+/**
+ * BENCH_ROUNDS=<n> (default 3): every row is measured n times, a new server each time, the rows
+ * taking turns (round 1: koa, plain, …; round 2: the same again), and each figure is the row's
+ * median. This machine's speed drifts: the same build measured 75, 91 and 137 µs a request in
+ * three single runs on one day, and bare Koa 25 to 56. A row measured once can land in a slow
+ * minute while Koa landed in a fast one; the median of rounds spread over the run cannot.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const FROM_SOURCE = process.env.BENCH_FROM === 'src';
@@ -129,11 +137,21 @@ const FIXED_REPLY_ROWS = new Set(['node', 'koa', 'koaBody']);
 // Bare Koa and the co-wechat rows are always measured: the targets are ratios to them.
 const REFERENCES = new Set(['koa', 'coWechat', 'coWechatEncrypted']);
 const names = Object.keys(SCENARIOS).filter((n) => REFERENCES.has(n) || !ONLY || ONLY.includes(n));
-const rows: Row[] = [];
-for (const name of names) {
-  process.stderr.write(`bench: ${name}…\n`);
-  rows.push(await measure(name));
+const rounds = new Map<string, Row[]>(names.map((name) => [name, []]));
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const name of names) {
+    process.stderr.write(`bench: round ${round}/${ROUNDS} ${name}…\n`);
+    rounds.get(name)?.push(await measure(name));
+  }
 }
+
+/** A row's median round by CPU per request (the lower middle one of an even count). */
+function medianRound(measured: Row[]): Row & { cpuLow: number; cpuHigh: number } {
+  const sorted = [...measured].sort((a, b) => a.cpuPerRequest - b.cpuPerRequest);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return { ...median, cpuLow: sorted[0]!.cpuPerRequest, cpuHigh: sorted.at(-1)!.cpuPerRequest };
+}
+const rows = names.map((name) => medianRound(rounds.get(name) ?? []));
 
 const byName = new Map(rows.map((r) => [r.name, r]));
 const koa = byName.get('koa')!;
@@ -145,11 +163,14 @@ console.log(
   "× Koa, × co-wechat = this CPU per request ÷ theirs (lower is better); target: issue 12's bounds",
 );
 console.log(
+  `each row: the median of ${ROUNDS} rounds (a new server each), CPU range over the rounds in brackets`,
+);
+console.log(
   `\nzgrobot benchmark — ${SECONDS}s per scenario, ${CONNECTIONS} connections, Node ${process.version}, zgrobot from ${FROM_SOURCE ? 'src/ through tsx' : 'its build (dist/)'}, ${RATE ? `${RATE} req/s for every row` : 'each row as fast as it goes'}\n`,
 );
 console.log(
   `${pad('scenario', 36)}${pad('req/s', 9)}${pad('p99 ms', 8)}${pad('RSS MiB start→end (peak)', 26)}` +
-    `${pad('CPU µs/req', 12)}${pad('× Koa', 8)}${pad('× co-wechat', 13)}${pad('target', 24)}errors`,
+    `${pad('CPU µs/req', 20)}${pad('× Koa', 8)}${pad('× co-wechat', 13)}${pad('target', 24)}errors`,
 );
 let missed = 0;
 for (const r of rows) {
@@ -169,7 +190,7 @@ for (const r of rows) {
   console.log(
     `${pad(r.label, 36)}${pad(r.result.rps.toFixed(0), 9)}${pad(String(r.result.p99), 8)}` +
       `${pad(`${r.rssStart.toFixed(0)}→${r.rssEnd.toFixed(0)} (${r.rssPeak.toFixed(0)})`, 26)}` +
-      `${pad(cpu.toFixed(0), 12)}${pad(timesKoa.toFixed(2), 8)}${pad(timesPeer?.toFixed(2) ?? '', 13)}` +
+      `${pad(`${cpu.toFixed(0)} [${r.cpuLow.toFixed(0)}–${r.cpuHigh.toFixed(0)}]`, 20)}${pad(timesKoa.toFixed(2), 8)}${pad(timesPeer?.toFixed(2) ?? '', 13)}` +
       `${pad(verdict, 24)}${problems}${r.result.reused && !FIXED_REPLY_ROWS.has(r.name) ? ` (${r.result.reused} requests reused: pool too small)` : ''}`,
   );
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   checkMsgSignature,
@@ -47,6 +48,33 @@ describe('computeSignature', () => {
     expect(computeSignature('1700000000', 'Abc123', 'zgrobot')).toBe(sorted);
     // Unsorted token+timestamp+nonce would give another digest.
     expect(sorted).not.toBe('86ce33d3edda673e54ad31fe6027d1516e81d2f5');
+  });
+
+  it('orders every permutation of four parts alike: prefixes, equal parts, case, digits', () => {
+    const reference = (parts: string[]) =>
+      createHash('sha1')
+        .update([...parts].sort().join(''))
+        .digest('hex');
+    const sets = [
+      ['ab', 'a', 'abc', 'b'],
+      ['same', 'same', 'Same', '0'],
+      ['1700000000', '170000000', 'zgrobot', 'Zgrobot'],
+    ];
+    const permutations = (items: string[]): string[][] =>
+      items.length <= 1
+        ? [items]
+        : items.flatMap((item, i) =>
+            permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [
+              item,
+              ...rest,
+            ]),
+          );
+    for (const set of sets) {
+      const expected = reference(set);
+      for (const [a, b, c, d] of permutations(set)) {
+        expect(computeSignature(a as string, b as string, c as string, d as string)).toBe(expected);
+      }
+    }
   });
 
   it('includes extra parts (msg_signature) in the sort', () => {
