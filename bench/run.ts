@@ -5,16 +5,18 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SCENARIOS } from './scenarios.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 /**
- * BENCH_ROUNDS=<n> (default 3): every row is measured n times, a new server each time, the rows
- * taking turns (round 1: koa, plain, …; round 2: the same again), and each figure is the row's
- * median. This machine's speed drifts: the same build measured 75, 91 and 137 µs a request in
- * three single runs on one day, and bare Koa 25 to 56. A row measured once can land in a slow
- * minute while Koa landed in a fast one; the median of rounds spread over the run cannot.
+ * BENCH_ROUNDS=<n> (default 5): every row is loaded n times, the rows taking turns (round 1:
+ * koa, plain, …; round 2: the same again), and each figure is the row's median round. Each row's
+ * server is started and warmed up once and serves all its rounds, idle while the others are
+ * loaded. This machine's speed drifts by the minute: the same build measured 75, 91 and 137 µs a
+ * request in three single runs on one day, and bare Koa 25 to 56. A row measured once can land
+ * in a slow minute while Koa landed in a fast one; the median of rounds spread over the run
+ * cannot, and the range over the rounds (in brackets) shows how much the machine moved.
  */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const FROM_SOURCE = process.env.BENCH_FROM === 'src';
@@ -104,31 +106,49 @@ interface Row {
   cpuPerRequest: number;
 }
 
-async function measure(name: string): Promise<Row> {
+/** A row's server, started and warmed up once, and the RSS seen while it was loaded. */
+interface Running {
+  name: string;
+  server: ChildProcess;
+  port: string;
+  rssStart: number;
+  rssPeak: number;
+}
+
+async function start(name: string): Promise<Running> {
   const scenario = SCENARIOS[name]!;
   const server = node('bench/scenarios.ts', [name]);
+  const port = await firstLine(server, 'PORT');
+  const rssStart = rssMiB(server.pid!);
+  await load(port, scenario.encrypted, WARMUP);
+  return { name, server, port, rssStart, rssPeak: rssStart };
+}
+
+/** One round of a row: its server's CPU over one load, per request answered. */
+async function measure(running: Running): Promise<Row> {
+  const { name, server } = running;
+  const scenario = SCENARIOS[name]!;
+  const pid = server.pid!;
+  const sampler = setInterval(() => {
+    running.rssPeak = Math.max(running.rssPeak, rssMiB(pid));
+  }, 250);
   try {
-    const port = await firstLine(server, 'PORT');
-    await load(port, scenario.encrypted, WARMUP);
-    const pid = server.pid!;
-    const samples: number[] = [rssMiB(pid)];
-    const sampler = setInterval(() => samples.push(rssMiB(pid)), 250);
     const cpuBefore = await cpuMicros(server);
-    const result = await load(port, scenario.encrypted, SECONDS);
+    const result = await load(running.port, scenario.encrypted, SECONDS);
     const cpuAfter = await cpuMicros(server);
-    clearInterval(sampler);
-    samples.push(rssMiB(pid));
+    const rssEnd = rssMiB(pid);
+    running.rssPeak = Math.max(running.rssPeak, rssEnd);
     return {
       name,
       label: scenario.label,
       result,
-      rssStart: samples[0]!,
-      rssPeak: Math.max(...samples),
-      rssEnd: samples.at(-1)!,
+      rssStart: running.rssStart,
+      rssPeak: running.rssPeak,
+      rssEnd,
       cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.total),
     };
   } finally {
-    server.kill('SIGKILL');
+    clearInterval(sampler);
   }
 }
 
@@ -137,19 +157,36 @@ const FIXED_REPLY_ROWS = new Set(['node', 'koa', 'koaBody']);
 // Bare Koa and the co-wechat rows are always measured: the targets are ratios to them.
 const REFERENCES = new Set(['koa', 'coWechat', 'coWechatEncrypted']);
 const names = Object.keys(SCENARIOS).filter((n) => REFERENCES.has(n) || !ONLY || ONLY.includes(n));
+const running: Running[] = [];
 const rounds = new Map<string, Row[]>(names.map((name) => [name, []]));
-for (let round = 1; round <= ROUNDS; round++) {
+try {
   for (const name of names) {
-    process.stderr.write(`bench: round ${round}/${ROUNDS} ${name}…\n`);
-    rounds.get(name)?.push(await measure(name));
+    process.stderr.write(`bench: starting ${name}…\n`);
+    running.push(await start(name));
   }
+  for (let round = 1; round <= ROUNDS; round++) {
+    process.stderr.write(`bench: round ${round}/${ROUNDS}…\n`);
+    for (const row of running) rounds.get(row.name)?.push(await measure(row));
+  }
+} finally {
+  for (const { server } of running) server.kill('SIGKILL');
 }
 
-/** A row's median round by CPU per request (the lower middle one of an even count). */
+/**
+ * A row's median round by CPU per request (the lower middle one of an even count), with the
+ * range over its rounds and the RSS of its whole life (start → after the last round, peak).
+ */
 function medianRound(measured: Row[]): Row & { cpuLow: number; cpuHigh: number } {
   const sorted = [...measured].sort((a, b) => a.cpuPerRequest - b.cpuPerRequest);
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  return { ...median, cpuLow: sorted[0]!.cpuPerRequest, cpuHigh: sorted.at(-1)!.cpuPerRequest };
+  const last = measured.at(-1)!;
+  return {
+    ...median,
+    rssEnd: last.rssEnd,
+    rssPeak: last.rssPeak,
+    cpuLow: sorted[0]!.cpuPerRequest,
+    cpuHigh: sorted.at(-1)!.cpuPerRequest,
+  };
 }
 const rows = names.map((name) => medianRound(rounds.get(name) ?? []));
 
@@ -163,7 +200,7 @@ console.log(
   "× Koa, × co-wechat = this CPU per request ÷ theirs (lower is better); target: issue 12's bounds",
 );
 console.log(
-  `each row: the median of ${ROUNDS} rounds (a new server each), CPU range over the rounds in brackets`,
+  `each row: the median of ${ROUNDS} rounds of ${SECONDS} s (one server per row, warmed up once), the range over the rounds in brackets`,
 );
 console.log(
   `\nzgrobot benchmark — ${SECONDS}s per scenario, ${CONNECTIONS} connections, Node ${process.version}, zgrobot from ${FROM_SOURCE ? 'src/ through tsx' : 'its build (dist/)'}, ${RATE ? `${RATE} req/s for every row` : 'each row as fast as it goes'}\n`,
