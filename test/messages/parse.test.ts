@@ -277,6 +277,18 @@ describe('parseMessage: messages', () => {
     expect(message.content).toBe('<A😀 &#60; &#60;&lt;');
   });
 
+  it('one message declaring XML 1.1 does not change how the next is read (the entity decoder is shared)', () => {
+    const text = (declaration: string) =>
+      `${declaration}<xml>${HEAD('text')}<Content>a&#1;b</Content></xml>`;
+    const read = (declaration: string) =>
+      (parseMessage(text(declaration)) as { content: string }).content;
+    // XML 1.0 has no U+0001, even as a reference: it is dropped; XML 1.1 allows it.
+    expect(read('')).toBe('ab');
+    expect(read('<?xml version="1.1"?>')).toBe('a\u0001b');
+    expect(read('')).toBe('ab');
+    expect(read('<?xml version="1.0"?>')).toBe('ab');
+  });
+
   it('empty elements read as empty strings', () => {
     for (const content of [
       '<Content></Content>',

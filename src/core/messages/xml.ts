@@ -18,13 +18,25 @@ import type { XmlElement, XmlValue } from './types.js';
 // for this one configuration (no attributes, no arrays by rule): cheaper than the parser's
 // general converter, same result. `jPath: false` spares building path strings for callbacks
 // this configuration does not have.
+/**
+ * The decoder shared by every parse. The parser resets it for each document, but `reset()` leaves
+ * the XML version a `<?xml version="1.1"?>` declaration set (1.1 lets a character reference name a
+ * control character), so that is reset here too: one message cannot change how the next is read.
+ */
+class DocumentEntityDecoder extends EntityDecoder {
+  override reset(): this {
+    this.setXmlVersion(1.0);
+    return super.reset();
+  }
+}
+
 const parser = new XMLParser({
   preserveOrder: true,
   jPath: false,
   ignoreAttributes: true,
   parseTagValue: false,
   processEntities: true,
-  entityDecoder: new EntityDecoder({
+  entityDecoder: new DocumentEntityDecoder({
     numericAllowed: true,
     limit: {
       maxTotalExpansions: Number.POSITIVE_INFINITY,
