@@ -1,5 +1,7 @@
 import { type Cipher, createCipheriv, createDecipheriv, type Decipher } from 'node:crypto';
 
+const NO_IV = Buffer.alloc(0);
+
 /** AES's block size in bytes. */
 export const AES_BLOCK = 16;
 
@@ -95,7 +97,8 @@ export class AesCbc {
 
   #ecb(): Decipher {
     if (this.#decipher) return this.#decipher;
-    const decipher = createDecipheriv('aes-256-ecb', this.#key, null);
+    // ECB takes no IV: an empty one, not `null`, which workerd's node:crypto refuses.
+    const decipher = createDecipheriv('aes-256-ecb', this.#key, NO_IV);
     decipher.setAutoPadding(false);
     this.#decipher = decipher;
     return decipher;
