@@ -5,6 +5,18 @@ import { strayMarkedSection } from './markup-sections.js';
 import { scanSimpleXml } from './simple-xml.js';
 import type { XmlElement, XmlValue } from './types.js';
 
+/**
+ * The decoder shared by every parse. The parser resets it for each document, but `reset()` leaves
+ * the XML version a `<?xml version="1.1"?>` declaration set (1.1 lets a character reference name a
+ * control character), so that is reset here too: one message cannot change how the next is read.
+ */
+class DocumentEntityDecoder extends EntityDecoder {
+  override reset(): this {
+    this.setXmlVersion(1.0);
+    return super.reset();
+  }
+}
+
 // Values stay strings (MsgId exceeds 2^53; a nickname of "007" must not become 7). DOCTYPEs are
 // refused before parsing, so only the five predefined XML entities can ever be expanded: no entity
 // can inflate a body or reach a file. Whitespace is kept because it is content.
@@ -18,18 +30,6 @@ import type { XmlElement, XmlValue } from './types.js';
 // for this one configuration (no attributes, no arrays by rule): cheaper than the parser's
 // general converter, same result. `jPath: false` spares building path strings for callbacks
 // this configuration does not have.
-/**
- * The decoder shared by every parse. The parser resets it for each document, but `reset()` leaves
- * the XML version a `<?xml version="1.1"?>` declaration set (1.1 lets a character reference name a
- * control character), so that is reset here too: one message cannot change how the next is read.
- */
-class DocumentEntityDecoder extends EntityDecoder {
-  override reset(): this {
-    this.setXmlVersion(1.0);
-    return super.reset();
-  }
-}
-
 const parser = new XMLParser({
   preserveOrder: true,
   jPath: false,
