@@ -96,59 +96,52 @@ function rssMiB(pid: number): number {
   return kib / 1024;
 }
 
-interface Row {
-  name: string;
-  label: string;
+/** One load of a row's server: what autocannon saw, and the server's CPU per request answered. */
+interface Round {
   result: LoadResult;
-  rssStart: number;
-  rssPeak: number;
-  rssEnd: number;
   cpuPerRequest: number;
 }
 
-/** A row's server, started and warmed up once, and the RSS seen while it was loaded. */
+/** A row's server, started and warmed up once; its rounds, and its RSS over all of them. */
 interface Running {
   name: string;
   server: ChildProcess;
   port: string;
+  rounds: Round[];
   rssStart: number;
   rssPeak: number;
+  rssEnd: number;
 }
 
 async function start(name: string): Promise<Running> {
   const scenario = SCENARIOS[name]!;
   const server = node('bench/scenarios.ts', [name]);
   const port = await firstLine(server, 'PORT');
-  const rssStart = rssMiB(server.pid!);
+  const rss = rssMiB(server.pid!);
   await load(port, scenario.encrypted, WARMUP);
-  return { name, server, port, rssStart, rssPeak: rssStart };
+  return { name, server, port, rounds: [], rssStart: rss, rssPeak: rss, rssEnd: rss };
 }
 
 /** One round of a row: its server's CPU over one load, per request answered. */
-async function measure(running: Running): Promise<Row> {
-  const { name, server } = running;
-  const scenario = SCENARIOS[name]!;
+async function measure(running: Running): Promise<void> {
+  const { server } = running;
   const pid = server.pid!;
-  const sampler = setInterval(() => {
-    running.rssPeak = Math.max(running.rssPeak, rssMiB(pid));
-  }, 250);
+  const sampleRss = () => {
+    running.rssEnd = rssMiB(pid);
+    running.rssPeak = Math.max(running.rssPeak, running.rssEnd);
+  };
+  const sampler = setInterval(sampleRss, 250);
   try {
     const cpuBefore = await cpuMicros(server);
-    const result = await load(running.port, scenario.encrypted, SECONDS);
+    const result = await load(running.port, SCENARIOS[running.name]!.encrypted, SECONDS);
     const cpuAfter = await cpuMicros(server);
-    const rssEnd = rssMiB(pid);
-    running.rssPeak = Math.max(running.rssPeak, rssEnd);
-    return {
-      name,
-      label: scenario.label,
+    running.rounds.push({
       result,
-      rssStart: running.rssStart,
-      rssPeak: running.rssPeak,
-      rssEnd,
       cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.total),
-    };
+    });
   } finally {
     clearInterval(sampler);
+    sampleRss();
   }
 }
 
@@ -158,7 +151,6 @@ const FIXED_REPLY_ROWS = new Set(['node', 'koa', 'koaBody']);
 const REFERENCES = new Set(['koa', 'coWechat', 'coWechatEncrypted']);
 const names = Object.keys(SCENARIOS).filter((n) => REFERENCES.has(n) || !ONLY || ONLY.includes(n));
 const running: Running[] = [];
-const rounds = new Map<string, Row[]>(names.map((name) => [name, []]));
 try {
   for (const name of names) {
     process.stderr.write(`bench: starting ${name}…\n`);
@@ -166,29 +158,33 @@ try {
   }
   for (let round = 1; round <= ROUNDS; round++) {
     process.stderr.write(`bench: round ${round}/${ROUNDS}…\n`);
-    for (const row of running) rounds.get(row.name)?.push(await measure(row));
+    for (const row of running) await measure(row);
   }
 } finally {
   for (const { server } of running) server.kill('SIGKILL');
 }
 
 /**
- * A row's median round by CPU per request (the lower middle one of an even count), with the
- * range over its rounds and the RSS of its whole life (start → after the last round, peak).
+ * A row as printed: its median round by CPU per request (the lower middle one of an even count),
+ * the range over its rounds, and what went wrong in any round (not just the median one).
  */
-function medianRound(measured: Row[]): Row & { cpuLow: number; cpuHigh: number } {
-  const sorted = [...measured].sort((a, b) => a.cpuPerRequest - b.cpuPerRequest);
+function summary(row: Running) {
+  const sorted = [...row.rounds].sort((a, b) => a.cpuPerRequest - b.cpuPerRequest);
   const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  const last = measured.at(-1)!;
+  const sum = (of: (result: LoadResult) => number) =>
+    row.rounds.reduce((total, round) => total + of(round.result), 0);
   return {
-    ...median,
-    rssEnd: last.rssEnd,
-    rssPeak: last.rssPeak,
+    ...row,
+    label: SCENARIOS[row.name]!.label,
+    result: median.result,
+    cpuPerRequest: median.cpuPerRequest,
     cpuLow: sorted[0]!.cpuPerRequest,
     cpuHigh: sorted.at(-1)!.cpuPerRequest,
+    problems: sum((r) => r.errors + r.non2xx),
+    reused: sum((r) => r.reused),
   };
 }
-const rows = names.map((name) => medianRound(rounds.get(name) ?? []));
+const rows = running.map(summary);
 
 const byName = new Map(rows.map((r) => [r.name, r]));
 const koa = byName.get('koa')!;
@@ -223,12 +219,11 @@ for (const r of rows) {
     if (!met) missed++;
     verdict = `${met ? '✓' : '✗'} ≤${target.koa.toFixed(1)}×Koa${target.peer ? ` ≤${target.peer}×peer` : ''}`;
   }
-  const problems = r.result.errors + r.result.non2xx;
   console.log(
     `${pad(r.label, 36)}${pad(r.result.rps.toFixed(0), 9)}${pad(String(r.result.p99), 8)}` +
       `${pad(`${r.rssStart.toFixed(0)}→${r.rssEnd.toFixed(0)} (${r.rssPeak.toFixed(0)})`, 26)}` +
       `${pad(`${cpu.toFixed(0)} [${r.cpuLow.toFixed(0)}–${r.cpuHigh.toFixed(0)}]`, 20)}${pad(timesKoa.toFixed(2), 8)}${pad(timesPeer?.toFixed(2) ?? '', 13)}` +
-      `${pad(verdict, 24)}${problems}${r.result.reused && !FIXED_REPLY_ROWS.has(r.name) ? ` (${r.result.reused} requests reused: pool too small)` : ''}`,
+      `${pad(verdict, 24)}${r.problems}${r.reused && !FIXED_REPLY_ROWS.has(r.name) ? ` (${r.reused} requests reused: pool too small)` : ''}`,
   );
 }
 console.log(`\n${missed === 0 ? 'every target met' : `${missed} target(s) missed`}`);
