@@ -22,7 +22,7 @@ import { errorBoundary } from './error-boundary.js';
 import type { ErrorPage } from './error-page.js';
 import type { CustomerServiceClient, LateReplyMode, SendLateReply } from './late-reply.js';
 import { parse } from './parse.js';
-import { RELEASE_CHECK_APP_IDS, releaseCheck } from './release-check.js';
+import { releaseCheck } from './release-check.js';
 import { render } from './render.js';
 import { router } from './router.js';
 import type { Router } from './routes.js';
@@ -166,12 +166,8 @@ export function pipeline(config: PipelineConfig): Stage {
   if (config.dedupe !== false) stages.push(dedupe({ ...config.dedupe, logger: settings.logger }));
   const component = config.accounts?.component;
   if (component && component.releaseCheck !== false)
-    stages.push(testAccountsCheck(component.component));
-  for (const own of config.middleware ?? []) {
-    stages.push(async (ctx, next) => {
-      await own(ctx as WechatContext, next);
-    });
-  }
+    stages.push(ownStage(releaseCheck(component.component)));
+  for (const own of config.middleware ?? []) stages.push(ownStage(own));
   const initial = config.initialSession;
   if (config.sessionStorage) {
     stages.push(
@@ -246,12 +242,9 @@ function singleAccount(config: PipelineConfig): Account {
   );
 }
 
-/** 全网发布检测 for WeChat's test accounts of a component; every other account passes by. */
-function testAccountsCheck(component: Component): Stage {
-  const check = releaseCheck(component);
-  return (ctx, next) => {
-    const appId = stateOf(ctx).account?.appId;
-    if (appId === undefined || !RELEASE_CHECK_APP_IDS.has(appId)) return next();
-    return Promise.resolve(check(ctx as WechatContext, next)).then(() => undefined);
+/** A middleware written against `ctx.wechat` as a stage of the pipeline. */
+function ownStage(own: WechatMiddleware): Stage {
+  return async (ctx, next) => {
+    await own(ctx as WechatContext, next);
   };
 }

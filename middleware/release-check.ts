@@ -11,8 +11,8 @@ export const RELEASE_CHECK_AUTH_CODE_PREFIX = 'QUERY_AUTH_CODE:';
 
 /**
  * The AppIDs of WeChat's dedicated release-check test accounts (five groups, each an Official
- * Account and a Mini Program, as listed in WeChat's 全网发布检测说明): mount {@link releaseCheck}
- * for these only, if you like.
+ * Account and a Mini Program, as listed in WeChat's 全网发布检测说明): the accounts
+ * {@link releaseCheck} answers by default.
  */
 export const RELEASE_CHECK_APP_IDS: ReadonlySet<string> = new Set([
   'wx570bc396a51b8ff8',
@@ -31,6 +31,14 @@ export const RELEASE_CHECK_APP_IDS: ReadonlySet<string> = new Set([
 export interface ReleaseCheckOptions {
   /** Where a failed `QUERY_AUTH_CODE` round (query or customer-service send) is logged. */
   logger?: Logger;
+  /**
+   * Whose messages are answered, by the request's account (`ctx.wechat.account.appId`): default
+   * {@link RELEASE_CHECK_APP_IDS}, WeChat's test accounts; every other account's messages pass on
+   * untouched. `'all'` answers every account's: only for an endpoint that nothing but the release
+   * check reaches (one whose account is the component itself, say), since it answers every event
+   * and would run `queryAuth` for any user who sends `QUERY_AUTH_CODE:`.
+   */
+  accounts?: ReadonlySet<string> | 'all';
 }
 
 /**
@@ -43,9 +51,10 @@ export interface ReleaseCheckOptions {
  *   sender, from the test account, with its authorizer client;
  * - any event → the text reply `<Event>from_callback` (e.g. `LOCATIONfrom_callback`).
  *
- * Put it first among your middleware, on the endpoint the authorized accounts' messages reach;
- * the test accounts ({@link RELEASE_CHECK_APP_IDS}) only ever send these, so it may also be
- * mounted for them alone.
+ * Put it first among your middleware, on the endpoint the authorized accounts' messages reach.
+ * It answers only messages for WeChat's test accounts ({@link RELEASE_CHECK_APP_IDS}, or
+ * `options.accounts`); a real account's events and texts pass on. A robot with
+ * `accounts: { component }` runs it by itself.
  *
  * @example
  * ```ts
@@ -56,7 +65,9 @@ export function releaseCheck<S extends object = SessionData>(
   component: Component,
   options: ReleaseCheckOptions = {},
 ): WechatMiddleware<S> {
+  const accounts = options.accounts ?? RELEASE_CHECK_APP_IDS;
   return async (ctx, next) => {
+    if (accounts !== 'all' && !accounts.has(ctx.wechat.account.appId)) return next();
     const message = ctx.wechat.message;
     if (message.type === 'text') {
       const content = message.content;

@@ -24,8 +24,11 @@ afterEach(async () => {
 });
 afterAll(() => api.close());
 
-/** A robot serving the authorized accounts' messages: the component's token, key and AppID. */
-function robotFor(logger = silentLogger): ZgRoBot {
+/**
+ * A robot serving the authorized accounts' messages: the component's token, key and AppID. Its
+ * one account is the component itself, so the check is told to answer for every account.
+ */
+function robotFor(logger = silentLogger, everyAccount = true): ZgRoBot {
   component = makeComponent(api);
   const robot = new ZgRoBot({
     token: COMPONENT_TOKEN,
@@ -34,7 +37,7 @@ function robotFor(logger = silentLogger): ZgRoBot {
     sessionStorage: false,
     logger,
   });
-  robot.use(releaseCheck(component, { logger }));
+  robot.use(releaseCheck(component, everyAccount ? { logger, accounts: 'all' } : { logger }));
   robot.text(() => 'an ordinary reply');
   return robot;
 }
@@ -123,6 +126,20 @@ describe('releaseCheck (全网发布检测)', () => {
     );
     expect(failed.msg).toBe('zgrobot: the release check QUERY_AUTH_CODE round failed');
     expect(String(failed.err)).toMatch(/61010/);
+  });
+
+  it("by default answers only WeChat's test accounts: another account's scripted texts and events pass on", async () => {
+    const robot = robotFor(silentLogger, false);
+    robot.subscribe(() => 'welcome');
+    api.component.ticket = 'ticket';
+    await component.saveVerifyTicket('ticket');
+    const text = readReply(await send(robot, textXml('TESTCOMPONENT_MSG_TYPE_TEXT', common)));
+    expect(text.Content).toBe('an ordinary reply');
+    expect(readReply(await send(robot, eventXml('subscribe', {}, common))).Content).toBe('welcome');
+    expect(readReply(await send(robot, textXml('QUERY_AUTH_CODE:x', common))).Content).toBe(
+      'an ordinary reply',
+    );
+    expect(api.requestsTo('/cgi-bin/component/api_query_auth')).toHaveLength(0);
   });
 
   it('passes other messages on', async () => {
