@@ -6,7 +6,6 @@ import { defaultLogger } from '../src/core/console-logger.js';
 import { PipelineError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
-import type { Component } from '../src/core/open-platform/component.js';
 import type { EncryptMode } from '../src/core/security/encrypt-mode.js';
 import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
