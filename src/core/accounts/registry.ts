@@ -32,9 +32,8 @@ export class AccountRegistry {
   readonly #byOriginalId = new Map<string, Account>();
   /** Accounts made from what a resolver returned, per config object: built once each. */
   #resolved = new WeakMap<AccountConfig, Account>();
+  /** The direct accounts' clients, least recently used first, at most `maxClients`. */
   readonly #clients = new Map<string, { secret: string; client: Client }>();
-  /** A component's authorizers met so far, least recently used first, at most `maxClients`. */
-  readonly #authorizers = new Map<string, Account>();
   readonly #maxClients: number;
   readonly #createClient: DirectClientFactory;
 
@@ -87,24 +86,15 @@ export class AccountRegistry {
   }
 
   /**
-   * The account of an authorizer of `component`, made once and kept (at most `maxClients` of them,
-   * least recently used dropped first).
+   * The account of an authorizer of `component`, made for each request: it is cheap (the
+   * component's token and keys, its client kept by the component), and a cache filled before the
+   * signature is checked would let any unsigned path push real authorizers out of it.
    */
   authorizerOf(appId: string, component: AccountComponent): Account {
-    const key = `${component.appId}:${appId}`;
-    const known = this.#authorizers.get(key);
-    if (known) {
-      this.#authorizers.delete(key);
-      this.#authorizers.set(key, known);
-      return known;
-    }
-    const account = this.accountOf({ appId, component });
-    this.#authorizers.set(key, account);
-    if (this.#authorizers.size > this.#maxClients) {
-      const oldest = this.#authorizers.keys().next().value as string;
-      this.#authorizers.delete(oldest);
-    }
-    return account;
+    return new Account(
+      { appId, component },
+      { scoped: true, client: () => component.authorizerClient(appId) },
+    );
   }
 
   /** Closes every client this registry made (not the components' clients). */
