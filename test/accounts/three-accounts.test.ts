@@ -202,8 +202,13 @@ describe('one process, one port, three accounts (two direct, one through the Ope
       status: 200,
       text: 'success',
     });
+    const errorsBefore = logger.entries.filter((entry) => entry.level === 'error').length;
     const answer = await toAuthorized(textXml('api'));
     expect(answer.text).toBe('success'); // the handler threw: logged, answered success
-    expect(logger.text('error')).toContain('a handler threw');
+    const newErrors = logger.entries.filter((entry) => entry.level === 'error').slice(errorsBefore);
+    expect(newErrors.map((entry) => entry.msg).join('\n')).toContain('a handler threw');
+    // Messages that need no API call are still answered, with the account's own reply.
+    const ordinary = await toAuthorized(textXml('after', { FromUserName: 'after-user' }));
+    expect(ordinary.content).toBe(`${AUTH} #1`);
   });
 });
