@@ -158,7 +158,6 @@ describe('an Account in a log line', () => {
 
 describe('a retry across a settings change', () => {
   it('is still answered from the first try: the robot keeps its memory stores when the pipeline is rebuilt', async () => {
-    const { buildMessageRequest } = await import('../../src/wechat-request.js');
     let runs = 0;
     const robot = new ZgRoBot({
       token: TOKEN,
@@ -171,21 +170,19 @@ describe('a retry across a settings change', () => {
     const server = await serve(robot.callback());
     closers.push(() => robot.close(), server.close);
     const xml = textXml('once');
-    const send = async () => {
-      // Each try its own timestamp and nonce, the same message (WeChat's retry).
-      const request = buildMessageRequest(
-        { token: TOKEN, appId: APP_ID, encodingAESKey: KEY_OLD },
-        xml,
-      );
-      const response = await fetch(`${server.url}/?${request.query}`, {
-        method: 'POST',
-        body: request.body,
-      });
-      return response.status;
-    };
-    expect(await send()).toBe(200);
+    // Each try its own timestamp and nonce, the same message (WeChat's retry), with the old key.
+    const send = () =>
+      postEncrypted(`${server.url}/`, xml, { token: TOKEN, key: KEY_OLD, appId: APP_ID });
+    expect((await send()).content).toBe('run 1: once');
     robot.config.encodingAESKey = `${KEY_NEW},${KEY_OLD}`; // the pipeline is rebuilt
-    expect(await send()).toBe(200);
-    expect(runs).toBe(1);
+    // It was: a message with the new key is read now.
+    const fresh = await postEncrypted(`${server.url}/`, textXml('new key'), {
+      token: TOKEN,
+      key: KEY_NEW,
+      appId: APP_ID,
+    });
+    expect(fresh.content).toBe('run 2: new key');
+    expect((await send()).content).toBe('run 1: once');
+    expect(runs).toBe(2);
   });
 });
