@@ -12,6 +12,11 @@ import { queryParam, stateOf } from './state.js';
 /** What an account is found by: the request's path, or the message's `ToUserName`. */
 export type AccountKeyKind = 'path' | 'toUserName';
 
+/** How accounts are found unless `accounts.by` says otherwise. */
+export const DEFAULT_ACCOUNT_KEY: AccountKeyKind = 'path';
+/** The last path segment of a component's authorization events unless `eventsKey` says otherwise. */
+export const DEFAULT_EVENTS_KEY = 'component';
+
 /** What an {@link AccountResolver} is asked. */
 export interface AccountLookup {
   /** What `key` is. */
@@ -119,13 +124,13 @@ export interface ResolveAccountOptions {
  */
 export function resolveAccount(options: ResolveAccountOptions): Stage {
   const { accounts } = options;
-  const by = accounts.by ?? 'path';
+  const by = accounts.by ?? DEFAULT_ACCOUNT_KEY;
   const registry = options.registry ?? new AccountRegistry(accounts);
   const component = accounts.component;
   if (component && by !== 'path') {
     throw new TypeError("accounts: a component's authorizers are found by path (by: 'path')");
   }
-  const eventsKey = component?.eventsKey ?? 'component';
+  const eventsKey = component?.eventsKey ?? DEFAULT_EVENTS_KEY;
   const events =
     component &&
     componentEvents({

@@ -1,6 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type Koa from 'koa';
-import type { AccountsOptions } from '../middleware/account.js';
+import {
+  type AccountsOptions,
+  DEFAULT_ACCOUNT_KEY,
+  DEFAULT_EVENTS_KEY,
+} from '../middleware/account.js';
 import type { HttpContext, Stage } from '../middleware/context.js';
 import type { ErrorPage } from '../middleware/error-page.js';
 import type { CustomerServiceClient } from '../middleware/late-reply.js';
@@ -151,6 +155,8 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
    */
   #memoryDedupe: MemoryDedupeStore | undefined;
   #memoryNonces: MemoryNonceStore | undefined;
+  /** The safe-mode keys of `parseMessage` and `getEncryptedReply`, and what they were made from. */
+  #keyRing: { token: string; appId: string; keys: string; ring: KeyRing } | undefined;
   /** `robot.use()` middleware, in order; replaced (not changed) so a built pipeline keeps its own. */
   #middleware: readonly RobotMiddleware<S>[] = [];
   /** The turns going on (late ones included), for `close()` to wait for. */
@@ -488,12 +494,22 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
     return cut + abandoned.length;
   }
 
-  /** The keys of safe mode, when the config has one (several during a rotation). */
+  /**
+   * The keys of safe mode, when the config has one (several during a rotation): made again only
+   * when the token, AppID or key changed, so each `parseMessage` and `getEncryptedReply` reuses
+   * their AES contexts.
+   */
   #crypt(): KeyRing | undefined {
-    const { token, appId } = this.config;
-    const keys = encodingAESKeys(this.config.encodingAESKey);
+    const { token = '', appId = '', encodingAESKey } = this.config;
+    const keys = encodingAESKeys(encodingAESKey);
     if (!keys) return undefined;
-    return new KeyRing({ token: token ?? '', encodingAESKey: keys, appId: appId ?? '' });
+    const made = this.#keyRing;
+    if (made && made.token === token && made.appId === appId && made.keys === keys.join(',')) {
+      return made.ring;
+    }
+    const ring = new KeyRing({ token, encodingAESKey: keys, appId });
+    this.#keyRing = { token, appId, keys: keys.join(','), ring };
+    return ring;
   }
 
   #sessionStorage(): SessionStorage | false {
@@ -514,14 +530,14 @@ export class ZgRoBot<S extends object = SessionData> extends Router<S> {
   #logAccounts(): void {
     const accounts = this.#accounts;
     if (!accounts) return;
-    const by = accounts.by ?? 'path';
+    const by = accounts.by ?? DEFAULT_ACCOUNT_KEY;
     const fields: Record<string, unknown> = {
       by,
       accounts: (accounts.list ?? []).map((account) => account.appId),
     };
     if (accounts.component) {
       fields.component = accounts.component.component.appId;
-      fields.events = accounts.component.eventsKey ?? 'component';
+      fields.events = accounts.component.eventsKey ?? DEFAULT_EVENTS_KEY;
     }
     // Where to point each account's server URL: the last path segment is its AppID.
     if (by === 'path') fields.url = '…/<AppID>';

@@ -179,6 +179,19 @@ describe('driving the robot without HTTP', () => {
     expect(replyText(inner)).toBe('收到 你好');
   });
 
+  it('getEncryptedReply follows a key changed through robot.config (its keys are kept, not stale)', async () => {
+    const robot = safeRobot();
+    const envelopeOf = async () =>
+      readReply(await robot.getEncryptedReply(safeMessage())) as Record<string, string>;
+    await envelopeOf(); // the keys of the first key are made and kept
+    const other = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq';
+    robot.config.encodingAESKey = other;
+    const envelope = await envelopeOf();
+    const otherCrypt = new MessageCrypt({ token: TOKEN, encodingAESKey: other, appId: APP_ID });
+    expect(otherCrypt.decrypt(String(envelope.Encrypt))).toContain('收到 你好');
+    expect(() => crypt.decrypt(String(envelope.Encrypt))).toThrow();
+  });
+
   it('getEncryptedReply returns plain reply XML without a key', async () => {
     const robot = new ZgRoBot({ token: TOKEN, sessionStorage: false, logger: silentLogger });
     robot.text((ctx) => `plain ${ctx.wechat.message.content}`);
