@@ -280,6 +280,33 @@ describe('the Open Platform flow, ticket push to an authorizer API call', () => 
     await component.close();
   });
 
+  it('calls for the component and all its authorizers over one keep-alive pool, closed by close()', async () => {
+    const component = makeComponent(api, { maxClients: 2 });
+    api.component.ticket = 't';
+    await component.saveVerifyTicket('t');
+    api.on('POST', '/cgi-bin/message/custom/send', { json: { errcode: 0, errmsg: 'ok' } });
+    const clients = [];
+    let warm = 0;
+    for (const appId of ['wx_1', 'wx_2', 'wx_3']) {
+      await component.queryAuth(api.component.authorize(appId));
+      const client = component.authorizerClient(appId);
+      clients.push(client);
+      await client.sendTextMessage('o', `from ${appId}`);
+      warm ||= api.connections;
+    }
+    // wx_1's client was dropped when wx_3's was made (maxClients 2): it still works.
+    await clients[0]?.sendTextMessage('o', 'from a dropped client');
+    expect(api.requestsTo('/cgi-bin/message/custom/send')).toHaveLength(4);
+    // The connections the component's first calls opened carry every later call, whichever
+    // client makes it (an Agent per client opened one more for each new account).
+    expect(api.connections).toBe(warm);
+    expect(warm).toBeLessThanOrEqual(2);
+
+    await component.close();
+    await expect(clients[1]?.sendTextMessage('o', 'after close')).rejects.toThrow();
+    expect(api.requestsTo('/cgi-bin/message/custom/send')).toHaveLength(4);
+  });
+
   it('keeps at most maxClients authorizer clients', async () => {
     const component = makeComponent(api, { maxClients: 2 });
     const a = component.authorizerClient('wx_1');

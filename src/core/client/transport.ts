@@ -37,6 +37,41 @@ export interface TransportOptions {
   logger?: Logger;
 }
 
+/**
+ * One keep-alive undici `Agent`, made on the first call of any transport that shares it: the
+ * connection pool of many clients of one owner. An Open Platform component's authorizer clients
+ * (one per authorized account, up to `maxClients`) all call api.weixin.qq.com; with an Agent each
+ * they would keep a pool (and a TLS connection) per account. The owner closes it; the clients'
+ * own `close()` leaves it open.
+ */
+export class SharedAgent {
+  #agent: Dispatcher | undefined;
+
+  /** The Agent, made now if it was not yet. */
+  get(undici: Undici): Dispatcher {
+    this.#agent ??= newAgent(undici);
+    return this.#agent;
+  }
+
+  /** Closes the Agent (calls in flight finish first); a later call on it fails as on a closed client. */
+  async close(): Promise<void> {
+    await this.#agent?.close();
+  }
+}
+
+/**
+ * The key under which a client's options carry a {@link SharedAgent} to its transport: not an
+ * option of the public types, only the component passes one.
+ */
+export const SHARED_AGENT = Symbol('zgrobot.sharedAgent');
+
+/** Transport options with the {@link SharedAgent} of the clients the transport is one of. */
+export type SharingTransportOptions = TransportOptions & { [SHARED_AGENT]?: SharedAgent };
+
+function newAgent(undici: Undici): Dispatcher {
+  return new undici.Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+}
+
 /** One HTTP exchange to make. */
 export interface TransportRequest {
   method: 'GET' | 'POST';
@@ -112,6 +147,8 @@ function errorCode(error: unknown): string | undefined {
 export class Transport {
   /** The dispatcher given, or ours once made (undici is loaded on the first call). */
   private dispatcher: Dispatcher | undefined;
+  /** Where the dispatcher comes from when none is given and it is not ours alone. */
+  private readonly shared: SharedAgent | undefined;
   private readonly ownsDispatcher: boolean;
   private readonly timeout: number;
   private readonly maxResponseBytes: number;
@@ -120,9 +157,10 @@ export class Transport {
   private readonly logger: Logger;
   private closing: Promise<void> | undefined;
 
-  constructor(options: TransportOptions = {}) {
-    this.ownsDispatcher = options.dispatcher === undefined;
+  constructor(options: SharingTransportOptions = {}) {
     this.dispatcher = options.dispatcher;
+    this.shared = options.dispatcher === undefined ? options[SHARED_AGENT] : undefined;
+    this.ownsDispatcher = options.dispatcher === undefined && this.shared === undefined;
     this.timeout = options.timeout ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     if (!(this.maxResponseBytes > 0)) {
@@ -159,7 +197,10 @@ export class Transport {
     }
   }
 
-  /** Close the keep-alive connections, if the dispatcher is ours. Safe to call twice. */
+  /**
+   * Close the keep-alive connections, if the dispatcher is ours (not one given, nor a
+   * {@link SharedAgent}). Safe to call twice.
+   */
   async close(): Promise<void> {
     if (!this.ownsDispatcher || this.closing) return this.closing;
     this.closing = this.dispatcher?.close() ?? Promise.resolve();
@@ -175,9 +216,8 @@ export class Transport {
       const body = req.body?.(undici);
       const headers: Record<string, string> = { accept: 'application/json, */*' };
       if (typeof body === 'string') headers['content-type'] = 'application/json; charset=utf-8';
-      const { Agent, request } = undici;
-      this.dispatcher ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
-      const res = await request(req.url, {
+      this.dispatcher ??= this.shared?.get(undici) ?? newAgent(undici);
+      const res = await undici.request(req.url, {
         method: req.method,
         headers,
         body,

@@ -1,12 +1,17 @@
 import { Client } from '../client/client.js';
-import type { AccessTokenResult, CallOptions } from '../client/core.js';
+import type { AccessTokenResult, CallOptions, ClientOptions } from '../client/core.js';
 import { MemoryTokenStore, type TokenStore } from '../client/token-store.js';
-import type { TransportOptions } from '../client/transport.js';
+import {
+  SHARED_AGENT,
+  SharedAgent,
+  type SharingTransportOptions,
+  type TransportOptions,
+} from '../client/transport.js';
 import { KeyRing } from '../crypto/key-ring.js';
 import type { MessageCrypt } from '../crypto/message-crypt.js';
 import { WechatError } from '../errors.js';
 import { type AuthorizerStore, MemoryAuthorizerStore } from './authorizer-store.js';
-import { ComponentApi } from './component-api.js';
+import { ComponentApi, type ComponentApiOptions } from './component-api.js';
 import { type ComponentTicketStore, MemoryComponentTicketStore } from './ticket-store.js';
 import type {
   AuthorizationUrlOptions,
@@ -50,9 +55,9 @@ export interface ComponentOptions extends TransportOptions {
   openBaseUrl?: string;
   /**
    * How many authorizer clients `authorizerClient` keeps (least recently used go first). Default
-   * 1000. A dropped client is not closed (a handler may still hold it; its idle connections close
-   * by themselves); with the default memory token store, a dropped account's access token is
-   * fetched again (`api_authorizer_token`) on its next use.
+   * 1000. The clients share the component's connections (one keep-alive pool to the API, not one
+   * per account), so a dropped client holds none; with the default memory token store, a dropped
+   * account's access token is fetched again (`api_authorizer_token`) on its next use.
    */
   maxClients?: number;
 }
@@ -115,6 +120,11 @@ export class Component {
   readonly #maxClients: number;
   /** Insertion order is use order: the first entry is the least recently used. */
   readonly #entries = new Map<string, AuthorizerEntry>();
+  /**
+   * The connections of the component's own calls and of every authorizer client (all to the same
+   * API): one pool, closed by `close()`, unless `dispatcher` is given (then that one is used).
+   */
+  readonly #agent = new SharedAgent();
   /** One api_authorizer_token call per account at a time, whichever client asked. */
   readonly #refreshing = new Map<string, Promise<AccessTokenResult>>();
 
@@ -145,11 +155,13 @@ export class Component {
     }
     const { ticketStore, authorizerStore, token, encodingAESKey, appSecret, ...transport } =
       options;
-    this.#api = new ComponentApi({
+    const apiOptions: ComponentApiOptions & SharingTransportOptions = {
       ...transport,
       tokenStore: this.#tokenStore,
       grantToken: () => this.#grantComponentToken(),
-    });
+      [SHARED_AGENT]: this.#agent,
+    };
+    this.#api = new ComponentApi(apiOptions);
   }
 
   /**
@@ -325,11 +337,13 @@ export class Component {
     if (current) await tokens.set({ token: current.token, expiresAt: 0 });
   }
 
-  /** Close the keep-alive connections of the component and of every kept authorizer client. */
+  /**
+   * Close the keep-alive connections of the component and its authorizer clients (one pool, shared
+   * by all; calls in flight finish first). A dispatcher given in the options is yours to close.
+   */
   async close(): Promise<void> {
-    const clients = [...this.#entries.values()].map((entry) => entry.client.close());
     this.#entries.clear();
-    await Promise.all([this.#api.close(), ...clients]);
+    await this.#agent.close();
   }
 
   async #grantComponentToken(): Promise<AccessTokenResult> {
@@ -392,16 +406,18 @@ export class Component {
     const tokens = this.#tokenStoreFor(authorizerAppId);
     const { ticketStore, authorizerStore, token, encodingAESKey, appSecret, maxClients, ...rest } =
       this.#options;
-    const client = new Client({
+    const clientOptions: ClientOptions & SharingTransportOptions = {
       ...rest,
       appId: authorizerAppId,
       tokenStore: tokens,
       grantToken: () => this.#refreshAuthorizer(authorizerAppId),
-    });
+      [SHARED_AGENT]: this.#agent,
+    };
+    const client = new Client(clientOptions);
     entry = { client, tokens };
     this.#entries.set(authorizerAppId, entry);
     if (this.#entries.size > this.#maxClients) {
-      // Not closed: a handler may still hold it; its idle connections time out by themselves.
+      // Nothing to close: its connections are the component's, and a handler may still hold it.
       const oldest = this.#entries.keys().next().value as string;
       this.#entries.delete(oldest);
     }
