@@ -87,7 +87,7 @@ export interface AccountsOptions extends Omit<AccountRegistryOptions, 'logger'> 
  * ```
  */
 export interface ComponentAccountsOptions
-  extends Omit<ComponentEventsOptions, 'component' | 'logger' | 'bodyLimit'> {
+  extends Omit<ComponentEventsOptions, 'component' | 'logger' | 'bodyLimit' | 'bodyTimeout'> {
   component: Component;
   /**
    * The last path segment of the 授权事件接收URL (default `'component'`: `/wechat/component` beside
@@ -136,6 +136,7 @@ export function resolveAccount(options: ResolveAccountOptions): Stage {
     componentEvents({
       ...component,
       ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+      ...(options.bodyTimeout === undefined ? {} : { bodyTimeout: options.bodyTimeout }),
       ...(options.logger ? { logger: options.logger } : {}),
     });
   return async (ctx, next) => {

@@ -44,6 +44,11 @@ export interface ComponentEventsOptions {
   timestampWindow?: number | false;
   /** Largest body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Milliseconds the body may take to arrive (default 10 000): past it, 408 and the connection is
+   * dropped. `0` or `Infinity`: no limit.
+   */
+  bodyTimeout?: number;
   logger?: Logger;
 }
 
@@ -124,7 +129,7 @@ async function readEvent(
   if (window && !isFreshTimestamp(timestamp, window)) {
     throw new SignatureError('timestamp missing, not a number or out of the window');
   }
-  const body = await readBody(ctx, options.bodyLimit);
+  const body = await readBody(ctx, options.bodyLimit, options.bodyTimeout);
   const encrypt = rootChildText(body, 'Encrypt');
   if (!encrypt) throw new DecryptError('no <Encrypt> in an authorization event');
   const msgSignature = queryParam(ctx, 'msg_signature');

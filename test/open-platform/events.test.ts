@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { componentEvents } from '../../middleware/component-events.js';
 import type { Component } from '../../src/core/open-platform/component.js';
@@ -137,6 +139,31 @@ describe('componentEvents refuses what is not WeChat', () => {
   it('only POST', async () => {
     const res = await fetch(server.url);
     expect(res.status).toBe(405);
+  });
+
+  it('a body still trickling in after bodyTimeout: 408 and the connection dropped', async () => {
+    const slow = await serveStage(componentEvents({ component, logger, bodyTimeout: 300 }));
+    try {
+      const { query } = eventPush(ticketXml(component.appId, 'never'), { appId: component.appId });
+      const url = new URL(slow.url);
+      const socket = connect(Number(url.port), '127.0.0.1');
+      socket.on('error', () => {});
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString();
+      });
+      const timer = setInterval(() => socket.writable && socket.write('x'), 100);
+      socket.write(
+        `POST ${url.pathname}?${query} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000\r\n\r\n<xml>`,
+      );
+      const started = Date.now();
+      await once(socket, 'close');
+      clearInterval(timer);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(Date.now() - started).toBeLessThan(2_000); // the default would wait 10 s
+    } finally {
+      await slow.close();
+    }
   });
 });
 
