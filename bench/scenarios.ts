@@ -18,7 +18,7 @@ import type { ZgRoBotOptions } from '../src/robot.js';
  */
 type Library = typeof import('../src/index.js');
 let lib: Library;
-async function loadLibrary(): Promise<void> {
+export async function loadLibrary(): Promise<void> {
   const entry = process.env.BENCH_FROM === 'src' ? '../src/index.ts' : '../dist/src/index.js';
   lib = (await import(pathToFileURL(join(import.meta.dirname, entry)).href)) as Library;
 }

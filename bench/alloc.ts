@@ -1,0 +1,113 @@
+// `npx tsx bench/alloc.ts [scenario] [seconds]`: where the garbage of one scenario of
+// `npm run bench` (default `plain`, 6 s) is made. The scenario is served in this process under
+// V8's sampling heap profiler, told to keep the samples of objects already collected (the
+// profile `node --heap-prof` writes keeps only what is still alive at exit: none of a request's
+// garbage), while bench/load.ts loads it from a child process; then the bytes allocated per
+// request, by function, self and by kind. Loads zgrobot as `npm run bench` does (dist/; run
+// `npm run build` first, or BENCH_FROM=src).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
+import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { loadLibrary, SCENARIOS } from './scenarios.js';
+
+const name = process.argv[2] ?? 'plain';
+const seconds = Number(process.argv[3] ?? 6);
+const scenario = SCENARIOS[name];
+if (!scenario) {
+  console.error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(', ')}`);
+  process.exit(2);
+}
+
+await loadLibrary();
+const server = createServer(scenario.listener());
+server.keepAliveTimeout = 60_000;
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const port = (server.address() as AddressInfo).port;
+
+function load(duration: number): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/load.ts',
+      String(port),
+      scenario?.encrypted ? 'encrypted' : 'plain',
+      String(duration),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let last = '';
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    last = line;
+  });
+  return new Promise((resolve) =>
+    child.once('exit', () => resolve((JSON.parse(last || '{}') as { total?: number }).total ?? 0)),
+  );
+}
+
+// A warm-up first: the first requests compile and fill caches, not what a request costs.
+await load(2);
+const session = new Session();
+session.connect();
+await session.post('HeapProfiler.startSampling', {
+  samplingInterval: 256,
+  includeObjectsCollectedByMajorGC: true,
+  includeObjectsCollectedByMinorGC: true,
+});
+const requests = await load(seconds);
+const { profile } = (await session.post('HeapProfiler.stopSampling')) as {
+  profile: { head: HeapNode };
+};
+session.disconnect();
+server.close();
+server.closeAllConnections();
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+function kindOf(url: string): string {
+  if (/fast-xml-parser|path-expression-matcher|@nodable|strnum|is-unsafe/.test(url)) {
+    return 'fast-xml-parser';
+  }
+  if (/\/(dist\/)?(src|middleware)\//.test(url) && !url.includes('node_modules')) return 'zgrobot';
+  if (url.includes('node_modules'))
+    return url.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1');
+  if (url.includes('/bench/')) return 'the scenario itself (bench/)';
+  return 'Node';
+}
+
+let total = 0;
+const byKind = new Map<string, number>();
+const byFunction = new Map<string, number>();
+const stack: HeapNode[] = [profile.head];
+for (let node = stack.pop(); node; node = stack.pop()) {
+  stack.push(...node.children);
+  if (node.selfSize === 0) continue;
+  const { functionName, url, lineNumber } = node.callFrame;
+  total += node.selfSize;
+  const kind = kindOf(url);
+  byKind.set(kind, (byKind.get(kind) ?? 0) + node.selfSize);
+  const where = url.replace(/.*node_modules\//, '').replace(`file://${process.cwd()}/`, '');
+  const label = `${functionName || '(anonymous)'} ${where}${where ? `:${lineNumber + 1}` : ''}`;
+  byFunction.set(label, (byFunction.get(label) ?? 0) + node.selfSize);
+}
+
+const perRequest = (bytes: number) =>
+  `${(bytes / Math.max(requests, 1)).toFixed(0).padStart(6)} B/req`;
+console.log(
+  `\n${scenario.label}: ${requests} requests in ${seconds} s, ${perRequest(total)} allocated (sampled)\n`,
+);
+for (const [kind, bytes] of [...byKind].sort((a, b) => b[1] - a[1])) {
+  console.log(`${perRequest(bytes)}  ${kind}`);
+}
+console.log('\ntop functions (bytes they allocate themselves):');
+for (const [label, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+  console.log(`${perRequest(bytes)}  ${label}`);
+}
+process.exit(0);
