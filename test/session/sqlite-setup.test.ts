@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { whileBusy } from '../../src/core/session/sqlite-batch.js';
+import { whileBusy } from '../../src/core/session/sqlite-busy.js';
 
 const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
 

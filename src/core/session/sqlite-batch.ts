@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { Backoff, busyError, isBusy } from './sqlite-busy.js';
 
 interface Write {
   step: () => unknown;
@@ -29,7 +30,7 @@ export class WriteBatcher {
   readonly #rollback: Database.Statement;
   #queue: Write[] = [];
   #scheduled = false;
-  #pause = 2;
+  readonly #backoff = new Backoff();
 
   constructor(db: Database.Database, busyTimeout: number) {
     this.#db = db;
@@ -94,7 +95,7 @@ export class WriteBatcher {
       failed = error;
       if (this.#db.inTransaction) this.#rollback.run();
     }
-    this.#pause = 2;
+    this.#backoff.reset();
     batch.forEach((write, i) => {
       const result = results[i] ?? { ok: false, value: failed };
       if (failed !== undefined) write.reject(failed);
@@ -114,7 +115,7 @@ export class WriteBatcher {
     return true;
   }
 
-  /** Queues `writes` again after a pause (doubling up to 50 ms); the overdue ones reject. */
+  /** Queues `writes` again after the next back-off pause; the overdue ones reject. */
   #retry(writes: Write[], error?: unknown): void {
     const now = Date.now();
     const again = writes.filter((write) => {
@@ -123,52 +124,18 @@ export class WriteBatcher {
       return false;
     });
     if (again.length === 0) {
-      this.#pause = 2;
+      this.#backoff.reset();
       return;
     }
-    const pause = this.#pause * (0.5 + Math.random());
-    this.#pause = Math.min(this.#pause * 2, 50);
     setTimeout(() => {
       this.#queue.unshift(...again);
       if (this.#scheduled) return;
       this.#scheduled = true;
       setImmediate(this.#flush);
-    }, pause);
+    }, this.#backoff.next());
   }
-}
-
-/**
- * Runs `setUp` again while the database is busy, for up to `patience` ms, blocking between tries
- * (10 ms): for a storage's construction only, where a pause harms no request.
- *
- * @example
- * ```ts
- * whileBusy(2000, () => db.pragma('journal_mode = WAL'));
- * ```
- */
-export function whileBusy(patience: number, setUp: () => void): void {
-  const giveUp = Date.now() + patience;
-  for (;;) {
-    try {
-      setUp();
-      return;
-    } catch (error) {
-      if (!isBusy(error) || Date.now() >= giveUp) throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-    }
-  }
-}
-
-/** The error of a statement that found the database locked by another connection. */
-export function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED');
 }
 
 function firstError(results: { ok: boolean; value: unknown }[]): unknown {
   return results.find((result) => !result.ok)?.value;
-}
-
-function busyError(): Error {
-  return Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
 }

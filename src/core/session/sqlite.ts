@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { WechatError } from '../errors.js';
 import { checkIdentifier, decodeSession, encodeSession } from './codec.js';
-import { isBusy, WriteBatcher, whileBusy } from './sqlite-batch.js';
+import { WriteBatcher } from './sqlite-batch.js';
+import { retryWhileBusy, whileBusy } from './sqlite-busy.js';
 import type { SessionData, SessionLease, SessionStorage } from './storage.js';
 
 /** Options of {@link SQLiteStorage}. */
@@ -123,7 +124,7 @@ export class SQLiteStorage implements SessionStorage {
       );
       this.#writes = new WriteBatcher(this.db, this.#busyTimeout);
       // From now on never wait for a lock inside SQLite: that wait is synchronous and would
-      // stop every request of the process. See `#retrying` and WriteBatcher.
+      // stop every request of the process. See retryWhileBusy and WriteBatcher.
       this.db.pragma('busy_timeout = 0');
     } catch (cause) {
       if (this.#owned) this.db.close();
@@ -135,7 +136,7 @@ export class SQLiteStorage implements SessionStorage {
   }
 
   async get(id: string): Promise<SessionData> {
-    const row = await this.#retrying(() => this.#get.get(id));
+    const row = await retryWhileBusy(this.#busyTimeout, () => this.#get.get(id));
     return row === undefined ? {} : decodeSession(row.value, 'SQLiteStorage');
   }
 
@@ -177,19 +178,6 @@ export class SQLiteStorage implements SessionStorage {
   async close(): Promise<void> {
     if (this.db.open) this.#writes.flushNow(); // writes asked for before close still happen
     if (this.#owned && this.db.open) this.db.close();
-  }
-
-  /** Runs a read; while another process holds the lock, tries again on a timer, not in SQLite. */
-  async #retrying<T>(step: () => T): Promise<T> {
-    const giveUp = Date.now() + this.#busyTimeout;
-    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
-      try {
-        return step();
-      } catch (error) {
-        if (!isBusy(error) || Date.now() >= giveUp) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
-    }
   }
 }
 
