@@ -79,14 +79,13 @@ export class WriteBatcher {
       else for (const write of batch) write.reject(error);
       return;
     }
-    const results: { ok: boolean; value: unknown }[] = [];
-    for (const write of batch) {
+    const results = batch.map((write) => {
       try {
-        results.push({ ok: true, value: write.step() });
+        return { write, ok: true, value: write.step() };
       } catch (error) {
-        results.push({ ok: false, value: error });
+        return { write, ok: false, value: error };
       }
-    }
+    });
     let failed: unknown;
     try {
       if (!this.#db.inTransaction) throw firstError(results) ?? new Error('transaction ended');
@@ -96,12 +95,11 @@ export class WriteBatcher {
       if (this.#db.inTransaction) this.#rollback.run();
     }
     this.#backoff.reset();
-    batch.forEach((write, i) => {
-      const result = results[i] ?? { ok: false, value: failed };
+    for (const { write, ok, value } of results) {
       if (failed !== undefined) write.reject(failed);
-      else if (result.ok) write.resolve(result.value);
-      else write.reject(result.value);
-    });
+      else if (ok) write.resolve(value);
+      else write.reject(value);
+    }
   };
 
   /** Runs one write on its own; `false` when it met the busy lock and must be tried again. */
