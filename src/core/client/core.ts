@@ -164,6 +164,19 @@ export interface AppCaller extends ApiCaller {
 const JSON_TYPE = /\b(json|text\/plain)\b/i;
 
 /**
+ * The AppSecret of `app`, or a TypeError naming `method` when the client was made without one
+ * (`grantToken` only, e.g. an Open Platform authorizer's).
+ */
+export function requireSecret(app: Pick<AppCaller, 'appId' | 'appSecret'>, method: string): string {
+  if (app.appSecret === undefined) {
+    throw new TypeError(
+      `Client.${method} needs the AppSecret: this client (${app.appId}) was made with grantToken only`,
+    );
+  }
+  return app.appSecret;
+}
+
+/**
  * The part of the client that every API method is built on: configuration, the access token,
  * and `call`/`download`/`upload`, which add the token, send, check `errcode` and retry once on an
  * invalid token. API methods live in separate area classes (menu, message, user…) that
@@ -224,7 +237,7 @@ export class ClientCore {
    */
   grantToken(forceRefresh = false): Promise<AccessTokenResult> {
     if (this.#grant) return this.#grant();
-    const secret = this.#requireSecret('grantToken');
+    const secret = requireSecret({ appId: this.appId, appSecret: this.appSecret }, 'grantToken');
     if (this.useStableToken) {
       return this.call<AccessTokenResult>({
         method: 'POST',
@@ -288,16 +301,6 @@ export class ClientCore {
    */
   getCardTicket(): Promise<string> {
     return this.tickets.get('wx_card');
-  }
-
-  /** The AppSecret, or a TypeError naming `method` when this client was made without one. */
-  #requireSecret(method: string): string {
-    if (this.appSecret === undefined) {
-      throw new TypeError(
-        `Client.${method} needs the AppSecret: this client (${this.appId}) was made with grantToken only`,
-      );
-    }
-    return this.appSecret;
   }
 
   /** Close the keep-alive connections (when the client made its own dispatcher). */

@@ -1,4 +1,4 @@
-import type { AppCaller, CallOptions, WeChatResult } from './core.js';
+import { type AppCaller, type CallOptions, requireSecret, type WeChatResult } from './core.js';
 import { WeChatApiError } from './errors.js';
 import type { UserInfoLang } from './user.js';
 
@@ -169,12 +169,7 @@ export class OAuthApi {
    * ```
    */
   async exchangeOAuthCode(code: string, options?: CallOptions): Promise<OAuthToken> {
-    const secret = this.#api.appSecret;
-    if (secret === undefined) {
-      throw new TypeError(
-        `exchangeOAuthCode needs the AppSecret: the client of ${this.#api.appId} was made with grantToken only`,
-      );
-    }
+    const secret = requireSecret(this.#api, 'exchangeOAuthCode');
     const answer = await this.#api.call<OAuthTokenAnswer>({
       method: 'GET',
       path: '/sns/oauth2/access_token',
