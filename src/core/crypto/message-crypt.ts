@@ -194,7 +194,8 @@ export class MessageCrypt {
     }
     const data = strictBase64(encryptBase64);
     if (data === undefined) throw new DecryptError('ciphertext is not valid base64');
-    if (data.length === 0 || data.length % 16 !== 0) {
+    // Never 0 here: a non-empty text strictBase64 accepts decodes to 3·length/4 − padding ≥ 1 bytes.
+    if (data.length % 16 !== 0) {
       throw new DecryptError('ciphertext length is not a multiple of the AES block size');
     }
 
