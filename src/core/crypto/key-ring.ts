@@ -1,5 +1,5 @@
 import { DecryptError, InvalidEncodingAESKeyError } from '../errors.js';
-import { type EncryptedMessageParams, MessageCrypt } from './message-crypt.js';
+import { type EncryptedMessageParams, MessageCrypt, signedEncrypt } from './message-crypt.js';
 
 /** What {@link KeyRing} needs: the account's token and AppID, and its keys, newest first. */
 export interface KeyRingOptions {
@@ -32,6 +32,7 @@ export interface Decrypted {
 export class KeyRing {
   /** One crypt per key, newest first. */
   readonly crypts: readonly MessageCrypt[];
+  readonly #token: string;
 
   constructor(options: KeyRingOptions) {
     const keys =
@@ -43,6 +44,7 @@ export class KeyRing {
       (encodingAESKey) =>
         new MessageCrypt({ token: options.token, appId: options.appId, encodingAESKey }),
     );
+    this.#token = options.token; // checked by the crypts: there is at least one
   }
 
   /** The crypt of the newest key: what a message without a key of its own is encrypted with. */
@@ -52,18 +54,20 @@ export class KeyRing {
 
   /**
    * Checks `msg_signature` and decrypts with the first key that yields a well-formed message for
-   * this AppID. The signature does not depend on the key, so a bad one fails on the first try.
+   * this AppID. The signature covers the token, timestamp, nonce and `Encrypt`, not the key: it is
+   * checked once, before any key is tried.
    *
    * @throws SignatureError when `msg_signature` does not match.
    * @throws DecryptError when no key decrypts it (the newest key's reason is kept).
    */
   decryptMessage(params: EncryptedMessageParams): Decrypted {
+    const encrypt = signedEncrypt(this.#token, params);
     let first: unknown;
     for (const crypt of this.crypts) {
       try {
-        return { xml: crypt.decryptMessage(params), crypt };
+        return { xml: crypt.decrypt(encrypt), crypt };
       } catch (error) {
-        // Another key can only help when this one could not decrypt; a bad signature stays bad.
+        // Another key can only help when this one could not decrypt.
         if (!(error instanceof DecryptError)) throw error;
         first ??= error;
       }

@@ -271,18 +271,21 @@ export class MessageCrypt {
    * ```
    */
   decryptMessage(params: EncryptedMessageParams): string {
-    const { encrypt, timestamp, nonce, msgSignature } = params;
-    // Fields are picked one by one: spreading `params` could let a stray `token` key through.
-    const signed = checkMsgSignature({
-      token: this.#token,
-      timestamp,
-      nonce,
-      encrypt,
-      msgSignature,
-    });
-    if (typeof encrypt !== 'string' || !signed) {
-      throw new SignatureError('invalid msg_signature');
-    }
-    return this.decrypt(encrypt);
+    return this.decrypt(signedEncrypt(this.#token, params));
   }
+}
+
+/**
+ * The `Encrypt` value of `params` once its `msg_signature` is checked against `token`.
+ *
+ * @throws SignatureError when `msg_signature` does not match.
+ */
+export function signedEncrypt(token: string, params: EncryptedMessageParams): string {
+  const { encrypt, timestamp, nonce, msgSignature } = params;
+  // Fields are picked one by one: spreading `params` could let a stray `token` key through.
+  const signed = checkMsgSignature({ token, timestamp, nonce, encrypt, msgSignature });
+  if (typeof encrypt !== 'string' || !signed) {
+    throw new SignatureError('invalid msg_signature');
+  }
+  return encrypt;
 }
