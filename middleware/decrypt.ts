@@ -6,9 +6,9 @@ import { rootChildText } from '../src/core/messages/xml.js';
 import { type EncryptMode, resolveEncryptMode } from '../src/core/security/encrypt-mode.js';
 import type { NonceStore } from '../src/core/security/nonce-store.js';
 import { readBody } from './body.js';
-import type { Stage } from './context.js';
+import type { HttpContext, Stage } from './context.js';
 import { checkReplay } from './replay.js';
-import { queryParam, stateOf } from './state.js';
+import { type PipelineState, queryParam, stateOf } from './state.js';
 
 /** Options of {@link decrypt}. */
 export interface DecryptOptions {
@@ -54,60 +54,105 @@ export function decrypt(options: DecryptOptions): Stage {
   const fixedKeys: Keys | undefined = fixedCrypt && {
     decryptMessage: (params) => ({ xml: fixedCrypt.decryptMessage(params), crypt: fixedCrypt }),
   };
-  return async (ctx, next) => {
-    const state = stateOf(ctx, options.logger);
-    // A resolved account brings its own keys and mode.
-    const { account } = state;
-    const keys = account ? account.keys : fixedKeys;
-    const mode = account ? account.encryptMode : fixedMode;
-    const encrypted = queryParam(ctx, 'encrypt_type') === 'aes';
-    if (!encrypted && mode === 'safe') {
-      // `signature` does not cover the body: in safe mode a plaintext POST is a forgery or a
-      // misconfiguration, never WeChat.
-      throw new SignatureError(
-        "plaintext request refused: encryptMode is 'safe' (set encryptMode 'compatible' to accept both)",
-      );
-    }
-    if (encrypted && (mode === 'plain' || !keys)) {
-      throw new WechatError(
-        keys
-          ? "encrypted message received but encryptMode is 'plain'"
-          : 'encrypted message received but no EncodingAESKey is configured',
-        { status: 400 },
-      );
-    }
-    const body = state.body ?? (await readBody(ctx, options.bodyLimit));
+  /**
+   * After the body is read: the replay check, then the message's XML, decrypted when it came
+   * encrypted. Without a promise of its own when the nonce store answers at once (memory).
+   */
+  const open = (
+    ctx: HttpContext,
+    next: () => Promise<void>,
+    state: PipelineState,
+    body: string,
+    keys: Keys | undefined,
+    encrypted: boolean,
+  ): Promise<void> => {
     if (options.nonceStore) {
-      state.bodyDigest = await checkReplay(
+      const { account } = state;
+      const logger = options.logger ?? state.logger;
+      const digest = checkReplay(
         ctx,
         body,
         options.nonceStore,
         options.nonceTtl,
-        options.logger ?? state.logger,
+        logger,
         account?.scope,
       );
+      if (typeof digest !== 'string') {
+        return digest.then((known) => {
+          state.bodyDigest = known;
+          return readMessage(ctx, next, state, body, keys, encrypted);
+        });
+      }
+      state.bodyDigest = digest;
     }
-    if (!encrypted || !keys) {
-      state.xml = body;
-      return next();
-    }
-    // The envelope's <Encrypt>, read without a general XML parse when it has WeChat's shape.
-    const encrypt = rootChildText(body, 'Encrypt');
-    if (encrypt === undefined || encrypt === '')
-      throw new DecryptError('no <Encrypt> in an encrypted request');
-    const msgSignature = queryParam(ctx, 'msg_signature');
-    const timestamp = queryParam(ctx, 'timestamp');
-    const nonce = queryParam(ctx, 'nonce');
-    if (msgSignature === undefined || timestamp === undefined || nonce === undefined) {
-      throw new SignatureError('msg_signature, timestamp or nonce missing');
-    }
-    // A SignatureError here names no value: logging the expected msg_signature would leak it.
-    const decrypted = keys.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
-    state.xml = decrypted.xml;
-    state.crypt = decrypted.crypt; // the reply goes out with the key the message came with
-    state.encrypted = true;
-    return next();
+    return readMessage(ctx, next, state, body, keys, encrypted);
   };
+
+  return (ctx, next) => {
+    try {
+      const state = stateOf(ctx, options.logger);
+      // A resolved account brings its own keys and mode.
+      const { account } = state;
+      const keys = account ? account.keys : fixedKeys;
+      const mode = account ? account.encryptMode : fixedMode;
+      const encrypted = queryParam(ctx, 'encrypt_type') === 'aes';
+      if (!encrypted && mode === 'safe') {
+        // `signature` does not cover the body: in safe mode a plaintext POST is a forgery or a
+        // misconfiguration, never WeChat.
+        throw new SignatureError(
+          "plaintext request refused: encryptMode is 'safe' (set encryptMode 'compatible' to accept both)",
+        );
+      }
+      if (encrypted && (mode === 'plain' || !keys)) {
+        throw new WechatError(
+          keys
+            ? "encrypted message received but encryptMode is 'plain'"
+            : 'encrypted message received but no EncodingAESKey is configured',
+          { status: 400 },
+        );
+      }
+      if (state.body === undefined) {
+        return readBody(ctx, options.bodyLimit).then((body) =>
+          open(ctx, next, state, body, keys, encrypted),
+        );
+      }
+      return open(ctx, next, state, state.body, keys, encrypted);
+    } catch (error) {
+      // A stage answers with a promise, even for what it refuses before reading anything.
+      return Promise.reject(error);
+    }
+  };
+}
+
+/** Leaves the message's XML for `parse()`: the body, or what its `<Encrypt>` decrypts to. */
+function readMessage(
+  ctx: HttpContext,
+  next: () => Promise<void>,
+  state: PipelineState,
+  body: string,
+  keys: Keys | undefined,
+  encrypted: boolean,
+): Promise<void> {
+  if (!encrypted || !keys) {
+    state.xml = body;
+    return next();
+  }
+  // The envelope's <Encrypt>, read without a general XML parse when it has WeChat's shape.
+  const encrypt = rootChildText(body, 'Encrypt');
+  if (encrypt === undefined || encrypt === '')
+    throw new DecryptError('no <Encrypt> in an encrypted request');
+  const msgSignature = queryParam(ctx, 'msg_signature');
+  const timestamp = queryParam(ctx, 'timestamp');
+  const nonce = queryParam(ctx, 'nonce');
+  if (msgSignature === undefined || timestamp === undefined || nonce === undefined) {
+    throw new SignatureError('msg_signature, timestamp or nonce missing');
+  }
+  // A SignatureError here names no value: logging the expected msg_signature would leak it.
+  const decrypted = keys.decryptMessage({ encrypt, timestamp, nonce, msgSignature });
+  state.xml = decrypted.xml;
+  state.crypt = decrypted.crypt; // the reply goes out with the key the message came with
+  state.encrypted = true;
+  return next();
 }
 
 /** What decrypts a request: a key ring, or the one crypt of `options`. */

@@ -61,7 +61,8 @@ export function dedupe(options: DedupeOptions = {}): Stage {
     const id = getKey ? getKey(message) : defaultKey(message, state);
     if (id === undefined) return next();
     // A cached reply is only for a request that came the same way (plain or encrypted).
-    const decision = await deduper.decide(`${state.encrypted ? 'e' : 'p'}:${id}`, clock, logger);
+    const key = `${state.encrypted ? 'e' : 'p'}:${id}`;
+    const decision = deduper.decideAtOnce(key) ?? (await deduper.decide(key, clock, logger));
     if (!decision.run) {
       state.borrowed = true; // a retry: it answers with the first try's reply, delivers nothing late
       state.answer = decision.answer;
@@ -81,7 +82,7 @@ export function dedupe(options: DedupeOptions = {}): Stage {
     const own = clock.late || ctx.body === undefined || ctx.body === null;
     const body = own ? settleAnswer(state) : cacheable(ctx);
     if (body === undefined) deduper.forget(ticket, logger);
-    else await deduper.remember(ticket, body, logger);
+    else if (!deduper.rememberAtOnce(ticket, body)) await deduper.remember(ticket, body, logger);
   };
 }
 

@@ -2,7 +2,11 @@ import { hash } from 'node:crypto';
 import { bounded } from '../src/core/bounded.js';
 import { SignatureError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
-import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-store.js';
+import {
+  MemoryNonceStore,
+  type NonceStore,
+  rememberAtOnce,
+} from '../src/core/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
 import type { HttpContext } from './context.js';
 import { queryParam } from './state.js';
@@ -21,34 +25,51 @@ const STORE_TIMEOUT = 1000;
  * signature does not cover the body, so that is a forged message on a leaked URL. The same body
  * again is WeChat's retry (or an identical replay), which passes on to the dedupe stage. A store
  * that fails or hangs is logged and skipped, as the dedupe stage does. Resolves with the body's
- * SHA-1 (hex), which the dedupe stage reuses for a plaintext message. `scope` (the account's
+ * SHA-1 (hex), which the dedupe stage reuses for a plaintext message: at once with the memory
+ * store (a throw for a replay), else as a promise. `scope` (the account's
  * AppID in a multi-account pipeline) prefixes the key.
  */
-export async function checkReplay(
+export function checkReplay(
   ctx: HttpContext,
   body: string,
   store: NonceStore,
   ttl = DEFAULT_NONCE_TTL,
   logger: Logger,
   scope?: string,
-): Promise<string> {
+): string | Promise<string> {
   // The signature adds nothing to the key (it is a function of the token, timestamp and nonce),
   // and leaving it out keeps the store from holding a usable signature. Accounts sharing a store
   // each have their own: two of them may well see the same timestamp and nonce.
   const signed = `${queryParam(ctx, 'timestamp') ?? ''}:${queryParam(ctx, 'nonce') ?? ''}`;
   const key = scope === undefined ? signed : `${scope}:${signed}`;
   const digest = hash('sha1', body, 'hex');
+  // The memory store answers at once and cannot hang or fail: no promise, no timer for it.
+  if (store instanceof MemoryNonceStore) {
+    return judged(rememberAtOnce(store, key, digest, ttl), digest);
+  }
+  return askShared(store, key, digest, ttl, logger);
+}
+
+/** The replay check against a shared store: bounded in time, skipped (and logged) when it fails. */
+async function askShared(
+  store: NonceStore,
+  key: string,
+  digest: string,
+  ttl: number,
+  logger: Logger,
+): Promise<string> {
   let earlier: string | undefined;
   try {
-    // The memory store answers at once and cannot hang: no timer for it.
-    const remembered = store.remember(key, digest, ttl);
-    earlier = await (store instanceof MemoryNonceStore
-      ? remembered
-      : bounded(remembered, STORE_TIMEOUT));
+    earlier = await bounded(store.remember(key, digest, ttl), STORE_TIMEOUT);
   } catch (error) {
     logger.warn({ err: error }, 'zgrobot: replay check skipped: the nonce store failed');
     return digest;
   }
+  return judged(earlier, digest);
+}
+
+/** `digest`, unless the same timestamp and nonce came earlier with another body. */
+function judged(earlier: string | undefined, digest: string): string {
   if (earlier !== undefined && earlier !== digest) {
     throw new SignatureError('replayed timestamp and nonce with a different body');
   }

@@ -37,17 +37,24 @@ export interface RouterOptions extends LateReplyOptions {
 export function router(routes: Router, options: RouterOptions = {}): Stage {
   // Made once, used only by requests that no turn() answers.
   let ownTurn: Stage | undefined;
-  return async (ctx, next) => {
-    const state = stateOf(ctx, options.logger);
-    const handle = async () => {
-      state.reply = await dispatchSafely(routes, ctx, state, options.logger ?? state.logger);
-      await next();
-    };
-    const parsing = parseInto(ctx, options);
-    if (parsing) await parsing;
-    if (turnRunning(ctx)) return handle();
+  const handle = async (ctx: HttpContext, next: () => Promise<void>, state: PipelineState) => {
+    state.reply = await dispatchSafely(routes, ctx, state, options.logger ?? state.logger);
+    await next();
+  };
+  const route = (ctx: HttpContext, next: () => Promise<void>, state: PipelineState) => {
+    if (turnRunning(ctx)) return handle(ctx, next, state);
     ownTurn ??= turn(options);
-    await ownTurn(ctx, handle);
+    return ownTurn(ctx, () => handle(ctx, next, state));
+  };
+  return (ctx, next) => {
+    try {
+      const state = stateOf(ctx, options.logger);
+      const parsing = parseInto(ctx, options);
+      return parsing ? parsing.then(() => route(ctx, next, state)) : route(ctx, next, state);
+    } catch (error) {
+      // A stage answers with a promise, even for a body it cannot parse.
+      return Promise.reject(error);
+    }
   };
 }
 

@@ -40,7 +40,17 @@ export interface VerifyOptions {
 export function verify(options: VerifyOptions): Stage {
   const errorPage = options.errorPage ?? defaultErrorPage;
   const window = options.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
-  return async (ctx, next) => {
+  return (ctx, next) => {
+    try {
+      return check(ctx, next);
+    } catch (error) {
+      // A stage answers with a promise, even when its error page throws.
+      return Promise.reject(error);
+    }
+  };
+
+  /** The checks, then the later stages; a promise already settled for an answer given here. */
+  function check(ctx: HttpContext, next: () => Promise<void>): Promise<void> {
     // The first stage to run makes the request's state, with its logger.
     const state = stateOf(ctx, options.logger);
     const logger = options.logger ?? state.logger;
@@ -52,7 +62,7 @@ export function verify(options: VerifyOptions): Stage {
         { method: ctx.method, path: ctx.path, ip: ctx.ip },
         "zgrobot: refused a request: only GET and POST are WeChat's",
       );
-      return;
+      return ANSWERED;
     }
     const timestamp = queryParam(ctx, 'timestamp');
     const nonce = queryParam(ctx, 'nonce');
@@ -69,7 +79,7 @@ export function verify(options: VerifyOptions): Stage {
         errorPage,
         `bad signature (received ${signature?.length ?? 0} characters)`,
       );
-      return;
+      return ANSWERED;
     }
     if (window && !isFreshTimestamp(timestamp, window)) {
       refuse(
@@ -78,16 +88,19 @@ export function verify(options: VerifyOptions): Stage {
         errorPage,
         `timestamp missing, not a number or more than ${window} s from now (stale or replayed)`,
       );
-      return;
+      return ANSWERED;
     }
     if (ctx.method === 'GET') {
       ctx.type = 'text';
       ctx.body = queryParam(ctx, 'echostr') ?? '';
-      return;
+      return ANSWERED;
     }
-    await next();
-  };
+    return next();
+  }
 }
+
+/** What a stage that answered by itself returns: nothing more to wait for. */
+const ANSWERED: Promise<void> = Promise.resolve();
 
 /** Answers 403 with the error page, and says why in the log. */
 function refuse(ctx: HttpContext, logger: Logger, errorPage: ErrorPage, reason: string): void {

@@ -4,7 +4,7 @@ import { type Logger, rateLimitedWarning } from '../logger.js';
 import type { AnyMessage } from '../messages/types.js';
 import type { TurnClock } from '../turn/clock.js';
 import { DEFAULT_RETRY_WINDOW } from '../turn/clock.js';
-import { MemoryDedupeStore } from './memory.js';
+import { claimAtOnce, completeAtOnce, MemoryDedupeStore } from './memory.js';
 import type { DedupeStore } from './store.js';
 
 /** How long a message is remembered: WeChat's three tries fit in 15 s; 30 s leaves room. */
@@ -94,6 +94,19 @@ export class Deduper {
   }
 
   /**
+   * {@link Deduper.decide} without a promise, for the common case it can tell at once: the store
+   * is this process's memory and `key` is new, so the message is to run. `undefined` otherwise
+   * (a shared store, or a retry): then `decide`.
+   */
+  decideAtOnce(key: string): DedupeDecision | undefined {
+    const store = this.#shared;
+    if (this.#bounded || !(store instanceof MemoryDedupeStore)) return undefined;
+    const claim = claimAtOnce(store, key, this.#window);
+    // A retry's claim only touched the entry: decide() claims again, and waits for the reply.
+    return claim.state === 'claimed' ? { run: true, ticket: { key, store } } : undefined;
+  }
+
+  /**
    * Marks `key` on arrival. The first try gets a ticket to run it; a retry waits for the first
    * try's reply until its own answer is due (`clock`), then gets it or `success`.
    */
@@ -137,6 +150,16 @@ export class Deduper {
   async remember(ticket: Ticket, answer: string, logger: Logger): Promise<void> {
     const complete = (s: DedupeStore) => s.complete(ticket.key, answer, this.#window);
     await this.#call('store a reply', ticket.store, complete, logger);
+  }
+
+  /**
+   * {@link Deduper.remember} without a promise when the ticket's store is a memory store (the
+   * default, or the stand-in for a failed shared one); `false` when it is not, and nothing was done.
+   */
+  rememberAtOnce(ticket: Ticket, answer: string): boolean {
+    if (!(ticket.store instanceof MemoryDedupeStore)) return false;
+    completeAtOnce(ticket.store, ticket.key, answer, this.#window);
+    return true;
   }
 
   /** Forgets a message whose run failed, so a retry may run it again. */
