@@ -6,23 +6,14 @@
 // request, by function, self and by kind. Loads zgrobot as `npm run bench` does (dist/; run
 // `npm run build` first, or BENCH_FROM=src).
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
-import { loadLibrary, SCENARIOS } from './scenarios.js';
+import { kindOfUrl } from './kinds.js';
+import { scenarioServer } from './scenarios.js';
 
-const name = process.argv[2] ?? 'plain';
 const seconds = Number(process.argv[3] ?? 6);
-const scenario = SCENARIOS[name];
-if (!scenario) {
-  console.error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(', ')}`);
-  process.exit(2);
-}
-
-await loadLibrary();
-const server = createServer(scenario.listener());
-server.keepAliveTimeout = 60_000;
+const { scenario, server } = await scenarioServer(process.argv[2] ?? 'plain');
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = (server.address() as AddressInfo).port;
 
@@ -34,7 +25,7 @@ function load(duration: number): Promise<number> {
       'tsx',
       'bench/load.ts',
       String(port),
-      scenario?.encrypted ? 'encrypted' : 'plain',
+      scenario.encrypted ? 'encrypted' : 'plain',
       String(duration),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -71,17 +62,6 @@ interface HeapNode {
   children: HeapNode[];
 }
 
-function kindOf(url: string): string {
-  if (/fast-xml-parser|path-expression-matcher|@nodable|strnum|is-unsafe/.test(url)) {
-    return 'fast-xml-parser';
-  }
-  if (/\/(dist\/)?(src|middleware)\//.test(url) && !url.includes('node_modules')) return 'zgrobot';
-  if (url.includes('node_modules'))
-    return url.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1');
-  if (url.includes('/bench/')) return 'the scenario itself (bench/)';
-  return 'Node';
-}
-
 let total = 0;
 const byKind = new Map<string, number>();
 const byFunction = new Map<string, number>();
@@ -91,7 +71,7 @@ for (let node = stack.pop(); node; node = stack.pop()) {
   if (node.selfSize === 0) continue;
   const { functionName, url, lineNumber } = node.callFrame;
   total += node.selfSize;
-  const kind = kindOf(url);
+  const kind = kindOfUrl(url);
   byKind.set(kind, (byKind.get(kind) ?? 0) + node.selfSize);
   const where = url.replace(/.*node_modules\//, '').replace(`file://${process.cwd()}/`, '');
   const label = `${functionName || '(anonymous)'} ${where}${where ? `:${lineNumber + 1}` : ''}`;

@@ -10,6 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { kindOfUrl } from './kinds.js';
 import { SCENARIOS } from './scenarios.js';
 
 const name = process.argv[2] ?? 'plain';
@@ -83,15 +84,7 @@ function kindOf(frame: ProfileNode['callFrame']): string {
     return 'socket writes (the kernel sending on loopback)';
   }
   if (fn === '(garbage collector)') return 'garbage collection';
-  if (/fast-xml-parser|path-expression-matcher|@nodable|strnum|is-unsafe/.test(url)) {
-    return 'fast-xml-parser';
-  }
-  if (url.includes('/bench/')) return 'the scenario itself (bench/)';
-  if (/\/(dist\/)?(src|middleware)\//.test(url) && !url.includes('node_modules')) return 'zgrobot';
-  if (url.includes('node_modules'))
-    return url.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1');
-  if (url.startsWith('node:internal/crypto')) return 'node:crypto (SHA-1, AES)';
-  return 'Node (http, streams, timers, promises)';
+  return kindOfUrl(url);
 }
 
 let busy = 0;

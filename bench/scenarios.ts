@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +20,7 @@ import type { ZgRoBotOptions } from '../src/robot.js';
  */
 type Library = typeof import('../src/index.js');
 let lib: Library;
-export async function loadLibrary(): Promise<void> {
+async function loadLibrary(): Promise<void> {
   const entry = process.env.BENCH_FROM === 'src' ? '../src/index.ts' : '../dist/src/index.js';
   lib = (await import(pathToFileURL(join(import.meta.dirname, entry)).href)) as Library;
 }
@@ -243,10 +243,13 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-// Run as a child process: `tsx bench/scenarios.ts <name>` listens on a free port and prints it;
-// SIGTERM ends it with process.exit, so that `node --cpu-prof` writes its profile.
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
-  const name = process.argv[2] ?? '';
+/**
+ * The server of scenario `name` (not listening yet), with zgrobot loaded; an unknown name ends
+ * the process (exit code 2) with the list of names.
+ */
+export async function scenarioServer(
+  name: string,
+): Promise<{ scenario: Scenario; server: Server }> {
   const scenario = SCENARIOS[name];
   if (!scenario) {
     console.error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(', ')}`);
@@ -255,6 +258,13 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   await loadLibrary();
   const server = createServer(scenario.listener());
   server.keepAliveTimeout = 60_000;
+  return { scenario, server };
+}
+
+// Run as a child process: `tsx bench/scenarios.ts <name>` listens on a free port and prints it;
+// SIGTERM ends it with process.exit, so that `node --cpu-prof` writes its profile.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  const { server } = await scenarioServer(process.argv[2] ?? '');
   // The parent asks for CPU time used so far, to compute CPU per request apart from wall time.
   process.on('SIGUSR2', () => {
     const { user, system } = process.cpuUsage();

@@ -58,14 +58,7 @@ export function decrypt(options: DecryptOptions): Stage {
    * After the body is read: the replay check, then the message's XML, decrypted when it came
    * encrypted. Without a promise of its own when the nonce store answers at once (memory).
    */
-  const open = (
-    ctx: HttpContext,
-    next: () => Promise<void>,
-    state: PipelineState,
-    body: string,
-    keys: Keys | undefined,
-    encrypted: boolean,
-  ): Promise<void> => {
+  const open: AfterBody = (ctx, next, state, body, keys, encrypted) => {
     if (options.nonceStore) {
       const { account } = state;
       const logger = options.logger ?? state.logger;
@@ -125,14 +118,7 @@ export function decrypt(options: DecryptOptions): Stage {
 }
 
 /** Leaves the message's XML for `parse()`: the body, or what its `<Encrypt>` decrypts to. */
-function readMessage(
-  ctx: HttpContext,
-  next: () => Promise<void>,
-  state: PipelineState,
-  body: string,
-  keys: Keys | undefined,
-  encrypted: boolean,
-): Promise<void> {
+const readMessage: AfterBody = (ctx, next, state, body, keys, encrypted) => {
   if (!encrypted || !keys) {
     state.xml = body;
     return next();
@@ -153,7 +139,17 @@ function readMessage(
   state.crypt = decrypted.crypt; // the reply goes out with the key the message came with
   state.encrypted = true;
   return next();
-}
+};
+
+/** What runs once the body is read: the request's state, its body, keys and whether it came encrypted. */
+type AfterBody = (
+  ctx: HttpContext,
+  next: () => Promise<void>,
+  state: PipelineState,
+  body: string,
+  keys: Keys | undefined,
+  encrypted: boolean,
+) => Promise<void>;
 
 /** What decrypts a request: a key ring, or the one crypt of `options`. */
 type Keys = { decryptMessage(params: EncryptedMessageParams): Decrypted };
