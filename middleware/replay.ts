@@ -3,9 +3,9 @@ import { bounded } from '../src/core/bounded.js';
 import { SignatureError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
 import {
-  MemoryNonceStore,
   type NonceStore,
   rememberAtOnce,
+  remembersAtOnce,
 } from '../src/core/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
 import type { HttpContext } from './context.js';
@@ -44,7 +44,7 @@ export function checkReplay(
   const key = scope === undefined ? signed : `${scope}:${signed}`;
   const digest = hash('sha1', body, 'hex');
   // The memory store answers at once and cannot hang or fail: no promise, no timer for it.
-  if (store instanceof MemoryNonceStore) {
+  if (remembersAtOnce(store)) {
     return judged(rememberAtOnce(store, key, digest, ttl), digest);
   }
   return askShared(store, key, digest, ttl, logger);

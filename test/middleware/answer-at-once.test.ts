@@ -30,6 +30,21 @@ describe('the replay check with the memory store', () => {
     );
   });
 
+  it('calls a subclass that overrides remember(), as any other store', async () => {
+    const seen: string[] = [];
+    class CountingStore extends MemoryNonceStore {
+      override remember(key: string, digest: string, ttl: number) {
+        seen.push(key);
+        return super.remember(key, digest, ttl);
+      }
+    }
+    const ctx = contextWith({ timestamp: '1700000000', nonce: 'n2' });
+    const digest = checkReplay(ctx, '<xml>a</xml>', new CountingStore(), 60_000, silentLogger);
+    expect(digest).toBeInstanceOf(Promise);
+    expect(await digest).toMatch(/^[0-9a-f]{40}$/);
+    expect(seen).toEqual(['1700000000:n2']);
+  });
+
   it('goes through a promise for any other store, with the same answers', async () => {
     const remembered = new Map<string, string>();
     const store: NonceStore = {
@@ -67,6 +82,29 @@ describe('Deduper with the memory store', () => {
       answer: '<xml>reply</xml>',
     });
     expect(store.size).toBe(1);
+  });
+
+  it('calls a subclass that overrides claim() or complete(), as any other store', async () => {
+    const calls: string[] = [];
+    class LoggingStore extends MemoryDedupeStore {
+      override claim(key: string, window: number) {
+        calls.push(`claim ${key}`);
+        return super.claim(key, window);
+      }
+      override complete(key: string, body: string, window: number) {
+        calls.push(`complete ${key}`);
+        return super.complete(key, body, window);
+      }
+    }
+    const deduper = new Deduper({ store: new LoggingStore() });
+    expect(deduper.decideAtOnce('p:gh:3')).toBeUndefined();
+    const clock = new TurnClock();
+    clock.start({ replyTimeout: 1000 });
+    const decision = await deduper.decide('p:gh:3', clock, silentLogger);
+    if (!decision.run) throw new Error('expected a ticket');
+    expect(deduper.rememberAtOnce(decision.ticket, 'x')).toBe(false);
+    await deduper.remember(decision.ticket, 'x', silentLogger);
+    expect(calls).toEqual(['claim p:gh:3', 'complete p:gh:3']);
   });
 
   it('leaves a shared store to the asynchronous path', async () => {

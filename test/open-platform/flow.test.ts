@@ -307,6 +307,17 @@ describe('the Open Platform flow, ticket push to an authorizer API call', () => 
     expect(api.requestsTo('/cgi-bin/message/custom/send')).toHaveLength(4);
   });
 
+  it('makes no new connections once closed, even when closed before its first call', async () => {
+    const component = makeComponent(api);
+    await component.saveVerifyTicket('t');
+    await component.close();
+    await expect(component.getComponentAccessToken()).rejects.toThrow();
+    await expect(
+      component.authorizerClient('wx_late').sendTextMessage('o', 'after close'),
+    ).rejects.toThrow();
+    expect(api.requests).toHaveLength(0);
+  });
+
   it('keeps at most maxClients authorizer clients', async () => {
     const component = makeComponent(api, { maxClients: 2 });
     const a = component.authorizerClient('wx_1');

@@ -46,15 +46,22 @@ export interface TransportOptions {
  */
 export class SharedAgent {
   #agent: Dispatcher | undefined;
+  #closed = false;
 
-  /** The Agent, made now if it was not yet. */
+  /**
+   * The Agent, made now if it was not yet.
+   *
+   * @throws {Error} once closed: no new Agent is made then (nobody would close it).
+   */
   get(undici: Undici): Dispatcher {
+    if (this.#closed) throw new Error('the connections were closed (component.close())');
     this.#agent ??= newAgent(undici);
     return this.#agent;
   }
 
-  /** Closes the Agent (calls in flight finish first); a later call on it fails as on a closed client. */
+  /** Closes the Agent (calls in flight finish first); a later call fails as on a closed client. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#agent?.close();
   }
 }

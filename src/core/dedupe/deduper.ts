@@ -4,7 +4,7 @@ import { type Logger, rateLimitedWarning } from '../logger.js';
 import type { AnyMessage } from '../messages/types.js';
 import type { TurnClock } from '../turn/clock.js';
 import { DEFAULT_RETRY_WINDOW } from '../turn/clock.js';
-import { claimAtOnce, completeAtOnce, MemoryDedupeStore } from './memory.js';
+import { answersAtOnce, claimAtOnce, completeAtOnce, MemoryDedupeStore } from './memory.js';
 import type { DedupeStore } from './store.js';
 
 /** How long a message is remembered: WeChat's three tries fit in 15 s; 30 s leaves room. */
@@ -100,7 +100,7 @@ export class Deduper {
    */
   decideAtOnce(key: string): DedupeDecision | undefined {
     const store = this.#shared;
-    if (this.#bounded || !(store instanceof MemoryDedupeStore)) return undefined;
+    if (this.#bounded || !answersAtOnce(store)) return undefined;
     const claim = claimAtOnce(store, key, this.#window);
     // A retry's claim only touched the entry: decide() claims again, and waits for the reply.
     return claim.state === 'claimed' ? { run: true, ticket: { key, store } } : undefined;
@@ -157,7 +157,7 @@ export class Deduper {
    * default, or the stand-in for a failed shared one); `false` when it is not, and nothing was done.
    */
   rememberAtOnce(ticket: Ticket, answer: string): boolean {
-    if (!(ticket.store instanceof MemoryDedupeStore)) return false;
+    if (!answersAtOnce(ticket.store)) return false;
     completeAtOnce(ticket.store, ticket.key, answer, this.#window);
     return true;
   }

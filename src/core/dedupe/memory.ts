@@ -38,6 +38,19 @@ export let completeAtOnce: (
   window: number,
 ) => void;
 
+/**
+ * Whether `store` is a memory store whose `claim` and `complete` are this class's own: a subclass
+ * (or a spy) that overrides them is called through them, as any other store.
+ */
+export function answersAtOnce(store: DedupeStore): store is MemoryDedupeStore {
+  const own = MemoryDedupeStore.prototype;
+  return (
+    store instanceof MemoryDedupeStore &&
+    store.claim === own.claim &&
+    store.complete === own.complete
+  );
+}
+
 interface Entry {
   readonly key: string;
   /** Its place in the least-recently-used order. */

@@ -39,6 +39,16 @@ export let rememberAtOnce: (
 ) => string | undefined;
 
 /**
+ * Whether `store` is a memory store whose `remember` is this class's own: a subclass (or a spy)
+ * that overrides it is called through it, as any other store.
+ */
+export function remembersAtOnce(store: NonceStore): store is MemoryNonceStore {
+  return (
+    store instanceof MemoryNonceStore && store.remember === MemoryNonceStore.prototype.remember
+  );
+}
+
+/**
  * The default {@link NonceStore}: an LRU map in this process, bounded by count, each entry
  * expiring after its `ttl`. No timer: expired entries go when they are met or evicted.
  *
