@@ -8,16 +8,24 @@
  * const data = await bounded(storage.get(key), 3000);
  * ```
  */
-export function bounded<T>(
-  work: Promise<T>,
-  ms: number,
-  timeout: () => Error = () => new Error(`no answer within ${ms} ms`),
-): Promise<T> {
+export function bounded<T>(work: Promise<T>, ms: number, timeout?: () => Error): Promise<T> {
   if (!(Number.isFinite(ms) && ms > 0)) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timeout()), ms);
+  // One promise settled by whichever comes first (no race of wrappers, no finally): it runs on
+  // every call to a shared store, several times a message.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(timeout ? timeout() : new Error(`no answer within ${ms} ms`));
+    }, ms);
     timer.unref?.(); // absent on Workers, where timers are numbers
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
