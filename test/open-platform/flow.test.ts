@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { componentEvents } from '../../middleware/component-events.js';
+import { MemoryTokenStore } from '../../src/core/client/token-store.js';
 import { ComponentError } from '../../src/core/open-platform/component.js';
 import type {
   AuthorizedEvent,
@@ -305,6 +306,44 @@ describe('the Open Platform flow, ticket push to an authorizer API call', () => 
     await component.close();
     await expect(clients[1]?.sendTextMessage('o', 'after close')).rejects.toThrow();
     expect(api.requestsTo('/cgi-bin/message/custom/send')).toHaveLength(4);
+  });
+
+  it('forgetting an account drops the token it read, not one stored meanwhile', async () => {
+    // The token store of every authorizer: a re-authorization stores a new token between the
+    // forget's read and its wipe.
+    let reauthorize = false;
+    class RacingStore extends MemoryTokenStore {
+      override async get() {
+        const read = await super.get();
+        if (reauthorize) await this.set({ token: 'new-token', expiresAt: Date.now() + 7_200_000 });
+        return read;
+      }
+      override sibling() {
+        return new RacingStore();
+      }
+    }
+    const stores: RacingStore[] = [];
+    const component = makeComponent(api, {
+      tokenStore: Object.assign(new RacingStore(), {
+        sibling: () => {
+          const store = new RacingStore();
+          stores.push(store);
+          return store;
+        },
+      }),
+    });
+    api.component.ticket = 't';
+    await component.saveVerifyTicket('t');
+    await component.queryAuth(api.component.authorize('wx_gone'));
+    const [store] = stores;
+    if (!store) throw new Error('no authorizer token store was made');
+    expect((await store.get())?.token).not.toBe('new-token');
+    reauthorize = true;
+    await component.forgetAuthorizer('wx_gone');
+    reauthorize = false;
+    expect(await store.get()).toMatchObject({ token: 'new-token' });
+    expect((await store.get())?.expiresAt).toBeGreaterThan(Date.now());
+    await component.close();
   });
 
   it('makes no new connections once closed, even when closed before its first call', async () => {

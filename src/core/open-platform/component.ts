@@ -334,7 +334,11 @@ export class Component {
     this.#entries.delete(authorizerAppId);
     const tokens = entry?.tokens ?? this.#tokenStoreFor(authorizerAppId);
     const current = await tokens.get();
-    if (current) await tokens.set({ token: current.token, expiresAt: 0 });
+    if (!current) return;
+    // Only the token read here: one a re-authorization stored meanwhile (queryAuth, perhaps in
+    // another process) stays. A store without compare-and-drop gets it marked expired instead.
+    if (tokens.invalidate) await tokens.invalidate(current.token);
+    else await tokens.set({ token: current.token, expiresAt: 0 });
   }
 
   /**
