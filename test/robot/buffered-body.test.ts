@@ -1,28 +1,31 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { ZgRoBot } from '../../src/robot.js';
+import { closedAfterEach } from '../support/raw-sockets.js';
 import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 
 // robot.callback() takes a body that came with its headers straight from the request's buffer
 // (middleware/node-body.ts, bufferedBody); one that comes later is read as it arrives. Both are
 // driven here over raw sockets, where the test decides how the bytes are cut into packets.
 
-const servers: Server[] = [];
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-});
+const { servers, sockets } = closedAfterEach();
+
+/**
+ * Where each request's body was read from: `null` (the stream never flowed) when it was taken
+ * from the buffer, `true` or `false` when a 'data' listener read it as it came.
+ */
+const flowing: (boolean | null)[] = [];
 
 async function echoServer(): Promise<number> {
+  flowing.length = 0;
   const robot = new ZgRoBot({ token: TOKEN, sessionStorage: false, logger: silentLogger });
-  robot.text((ctx) => `echo:${ctx.wechat.message.content}`);
+  robot.text((ctx) => {
+    flowing.push((ctx as unknown as { req: IncomingMessage }).req.readableFlowing);
+    return `echo:${ctx.wechat.message.content}`;
+  });
   const server = await robot.run({ host: '127.0.0.1', port: 0 });
   servers.push(server);
   return (server.address() as AddressInfo).port;
@@ -64,6 +67,7 @@ describe('reading a request body under robot.callback()', () => {
     );
     expect(contents).toEqual(['echo:一', 'echo:two', 'echo:drei']);
     expect(received.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(3);
+    expect(flowing).toEqual([null, null, null]); // each taken from the buffer
   });
 
   it('reads a body that comes after its headers, in pieces, cut inside a multi-byte character', async () => {
@@ -78,6 +82,8 @@ describe('reading a request body under robot.callback()', () => {
     });
     expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(received).toContain('<Content><![CDATA[echo:你好，世界]]></Content>');
+    expect(flowing).toHaveLength(1);
+    expect(flowing[0]).not.toBeNull(); // read as it came
   });
 
   it('keeps a keep-alive connection serving after a body taken from the buffer', async () => {
@@ -101,5 +107,6 @@ describe('reading a request body under robot.callback()', () => {
       socket.write(Buffer.concat([Buffer.from(head), body]));
       expect(await answer).toContain(`<![CDATA[echo:${content}]]>`);
     }
+    expect(flowing).toEqual([null, null, null]);
   });
 });

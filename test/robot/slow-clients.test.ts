@@ -1,9 +1,9 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connect, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import { ZgRoBot } from '../../src/robot.js';
+import { closedAfterEach } from '../support/raw-sockets.js';
 import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 
 // Slowloris against robot.run(): sockets that never finish their headers, and sockets that send
@@ -13,15 +13,7 @@ import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 const PARTIAL_HEADERS = 200;
 const TRICKLING_BODIES = 100;
 
-const servers: Server[] = [];
-const sockets: Socket[] = [];
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-});
+const { servers, sockets } = closedAfterEach();
 
 function echoRobot(): ZgRoBot {
   const robot = new ZgRoBot({ token: TOKEN, sessionStorage: false, logger: silentLogger });
