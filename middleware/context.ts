@@ -61,6 +61,21 @@ export interface StageContext extends HttpContext {
  */
 export type Stage = (ctx: HttpContext, next: () => Promise<void>) => Promise<void>;
 
+/**
+ * `stage`, with a synchronous throw turned into a rejected promise: a stage written as a plain
+ * function (no `async` frame per request) still answers every call with a promise, as Koa and
+ * koa-compose expect of middleware and as a caller awaiting it directly may.
+ */
+export function rejectingThrows(stage: Stage): Stage {
+  return (ctx, next) => {
+    try {
+      return stage(ctx, next);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+}
+
 /** The context as the stages read it. */
 export function stageContext(ctx: HttpContext): StageContext {
   return ctx as StageContext;

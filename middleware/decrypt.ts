@@ -6,7 +6,7 @@ import { rootChildText } from '../src/core/messages/xml.js';
 import { type EncryptMode, resolveEncryptMode } from '../src/core/security/encrypt-mode.js';
 import type { NonceStore } from '../src/core/security/nonce-store.js';
 import { readBody } from './body.js';
-import type { HttpContext, Stage } from './context.js';
+import { type HttpContext, rejectingThrows, type Stage } from './context.js';
 import { checkReplay } from './replay.js';
 import { type PipelineState, queryParam, stateOf } from './state.js';
 
@@ -81,40 +81,36 @@ export function decrypt(options: DecryptOptions): Stage {
     return readMessage(ctx, next, state, body, keys, encrypted);
   };
 
-  return (ctx, next) => {
-    try {
-      const state = stateOf(ctx, options.logger);
-      // A resolved account brings its own keys and mode.
-      const { account } = state;
-      const keys = account ? account.keys : fixedKeys;
-      const mode = account ? account.encryptMode : fixedMode;
-      const encrypted = queryParam(ctx, 'encrypt_type') === 'aes';
-      if (!encrypted && mode === 'safe') {
-        // `signature` does not cover the body: in safe mode a plaintext POST is a forgery or a
-        // misconfiguration, never WeChat.
-        throw new SignatureError(
-          "plaintext request refused: encryptMode is 'safe' (set encryptMode 'compatible' to accept both)",
-        );
-      }
-      if (encrypted && (mode === 'plain' || !keys)) {
-        throw new WechatError(
-          keys
-            ? "encrypted message received but encryptMode is 'plain'"
-            : 'encrypted message received but no EncodingAESKey is configured',
-          { status: 400 },
-        );
-      }
-      if (state.body === undefined) {
-        return readBody(ctx, options.bodyLimit).then((body) =>
-          open(ctx, next, state, body, keys, encrypted),
-        );
-      }
-      return open(ctx, next, state, state.body, keys, encrypted);
-    } catch (error) {
-      // A stage answers with a promise, even for what it refuses before reading anything.
-      return Promise.reject(error);
+  // A stage answers with a promise, even for what it refuses before reading anything.
+  return rejectingThrows((ctx, next) => {
+    const state = stateOf(ctx, options.logger);
+    // A resolved account brings its own keys and mode.
+    const { account } = state;
+    const keys = account ? account.keys : fixedKeys;
+    const mode = account ? account.encryptMode : fixedMode;
+    const encrypted = queryParam(ctx, 'encrypt_type') === 'aes';
+    if (!encrypted && mode === 'safe') {
+      // `signature` does not cover the body: in safe mode a plaintext POST is a forgery or a
+      // misconfiguration, never WeChat.
+      throw new SignatureError(
+        "plaintext request refused: encryptMode is 'safe' (set encryptMode 'compatible' to accept both)",
+      );
     }
-  };
+    if (encrypted && (mode === 'plain' || !keys)) {
+      throw new WechatError(
+        keys
+          ? "encrypted message received but encryptMode is 'plain'"
+          : 'encrypted message received but no EncodingAESKey is configured',
+        { status: 400 },
+      );
+    }
+    if (state.body === undefined) {
+      return readBody(ctx, options.bodyLimit).then((body) =>
+        open(ctx, next, state, body, keys, encrypted),
+      );
+    }
+    return open(ctx, next, state, state.body, keys, encrypted);
+  });
 }
 
 /** Leaves the message's XML for `parse()`: the body, or what its `<Encrypt>` decrypts to. */

@@ -62,7 +62,9 @@ export function dedupe(options: DedupeOptions = {}): Stage {
     if (id === undefined) return next();
     // A cached reply is only for a request that came the same way (plain or encrypted).
     const key = `${state.encrypted ? 'e' : 'p'}:${id}`;
-    const decision = deduper.decideAtOnce(key) ?? (await deduper.decide(key, clock, logger));
+    // The memory store decides without a promise: no turn of the microtask queue for it.
+    const decided = deduper.decide(key, clock, logger);
+    const decision = decided instanceof Promise ? await decided : decided;
     if (!decision.run) {
       state.borrowed = true; // a retry: it answers with the first try's reply, delivers nothing late
       state.answer = decision.answer;
@@ -81,8 +83,12 @@ export function dedupe(options: DedupeOptions = {}): Stage {
     // A late turn answered `success` already: what retries get is the reply when it comes.
     const own = clock.late || ctx.body === undefined || ctx.body === null;
     const body = own ? settleAnswer(state) : cacheable(ctx);
-    if (body === undefined) deduper.forget(ticket, logger);
-    else if (!deduper.rememberAtOnce(ticket, body)) await deduper.remember(ticket, body, logger);
+    if (body === undefined) {
+      deduper.forget(ticket, logger);
+      return;
+    }
+    const kept = deduper.remember(ticket, body, logger);
+    if (kept) await kept;
   };
 }
 

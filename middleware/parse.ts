@@ -3,7 +3,7 @@ import type { Logger } from '../src/core/logger.js';
 import { messageFromElement } from '../src/core/messages/parse.js';
 import { parseXml } from '../src/core/messages/xml.js';
 import { readBody } from './body.js';
-import type { HttpContext, Stage } from './context.js';
+import { type HttpContext, rejectingThrows, type Stage } from './context.js';
 import { type PipelineState, stateOf } from './state.js';
 
 /** Options of {@link parse}. */
@@ -28,15 +28,10 @@ export interface ParseOptions {
  * ```
  */
 export function parse(options: ParseOptions = {}): Stage {
-  return (ctx, next) => {
-    let pending: Promise<void> | undefined;
-    try {
-      pending = parseInto(ctx, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  return rejectingThrows((ctx, next) => {
+    const pending = parseInto(ctx, options);
     return pending ? pending.then(() => next()) : next();
-  };
+  });
 }
 
 /**

@@ -2,11 +2,7 @@ import { hash } from 'node:crypto';
 import { bounded } from '../src/core/bounded.js';
 import { SignatureError } from '../src/core/errors.js';
 import type { Logger } from '../src/core/logger.js';
-import {
-  type NonceStore,
-  rememberAtOnce,
-  remembersAtOnce,
-} from '../src/core/security/nonce-store.js';
+import { MemoryNonceStore, type NonceStore } from '../src/core/security/nonce-store.js';
 import { DEFAULT_TIMESTAMP_WINDOW } from '../src/core/security/timestamp.js';
 import type { HttpContext } from './context.js';
 import { queryParam } from './state.js';
@@ -43,24 +39,26 @@ export function checkReplay(
   const signed = `${queryParam(ctx, 'timestamp') ?? ''}:${queryParam(ctx, 'nonce') ?? ''}`;
   const key = scope === undefined ? signed : `${scope}:${signed}`;
   const digest = hash('sha1', body, 'hex');
-  // The memory store answers at once and cannot hang or fail: no promise, no timer for it.
-  if (remembersAtOnce(store)) {
-    return judged(rememberAtOnce(store, key, digest, ttl), digest);
+  // The memory store answers at once and cannot hang: no promise, no timer for it.
+  if (store instanceof MemoryNonceStore) {
+    // Typed as any store's answer: a subclass may still answer with a promise.
+    const earlier = (store as NonceStore).remember(key, digest, ttl);
+    if (!(earlier instanceof Promise)) return judged(earlier, digest);
+    return settled(() => earlier, digest, logger);
   }
-  return askShared(store, key, digest, ttl, logger);
+  const asked = () => bounded(Promise.resolve(store.remember(key, digest, ttl)), STORE_TIMEOUT);
+  return settled(asked, digest, logger);
 }
 
-/** The replay check against a shared store: bounded in time, skipped (and logged) when it fails. */
-async function askShared(
-  store: NonceStore,
-  key: string,
+/** The check on an answer that comes later: a store that fails (or hangs) is logged and skipped. */
+async function settled(
+  answer: () => Promise<string | undefined>,
   digest: string,
-  ttl: number,
   logger: Logger,
 ): Promise<string> {
   let earlier: string | undefined;
   try {
-    earlier = await bounded(store.remember(key, digest, ttl), STORE_TIMEOUT);
+    earlier = await answer();
   } catch (error) {
     logger.warn({ err: error }, 'zgrobot: replay check skipped: the nonce store failed');
     return digest;

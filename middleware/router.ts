@@ -2,7 +2,7 @@ import { turnFields } from '../src/core/log-fields.js';
 import type { Logger } from '../src/core/logger.js';
 import type { ReplyValue } from '../src/core/replies/coerce.js';
 import { SuccessReply } from '../src/core/replies/replies.js';
-import type { HttpContext, Stage } from './context.js';
+import { type HttpContext, rejectingThrows, type Stage } from './context.js';
 import type { LateReplyOptions } from './late-reply.js';
 import { parseInto } from './parse.js';
 import type { Router } from './routes.js';
@@ -46,16 +46,12 @@ export function router(routes: Router, options: RouterOptions = {}): Stage {
     ownTurn ??= turn(options);
     return ownTurn(ctx, () => handle(ctx, next, state));
   };
-  return (ctx, next) => {
-    try {
-      const state = stateOf(ctx, options.logger);
-      const parsing = parseInto(ctx, options);
-      return parsing ? parsing.then(() => route(ctx, next, state)) : route(ctx, next, state);
-    } catch (error) {
-      // A stage answers with a promise, even for a body it cannot parse.
-      return Promise.reject(error);
-    }
-  };
+  // A stage answers with a promise, even for a body it cannot parse.
+  return rejectingThrows((ctx, next) => {
+    const state = stateOf(ctx, options.logger);
+    const parsing = parseInto(ctx, options);
+    return parsing ? parsing.then(() => route(ctx, next, state)) : route(ctx, next, state);
+  });
 }
 
 async function dispatchSafely(

@@ -2,7 +2,7 @@ import type { Account } from '../src/core/accounts/account.js';
 import { checkSignature } from '../src/core/crypto/signature.js';
 import type { Logger } from '../src/core/logger.js';
 import { DEFAULT_TIMESTAMP_WINDOW, isFreshTimestamp } from '../src/core/security/timestamp.js';
-import type { HttpContext, Stage } from './context.js';
+import { type HttpContext, rejectingThrows, type Stage } from './context.js';
 import { defaultErrorPage, type ErrorPage, escapeHtml } from './error-page.js';
 import { queryParam, stateOf } from './state.js';
 
@@ -40,14 +40,8 @@ export interface VerifyOptions {
 export function verify(options: VerifyOptions): Stage {
   const errorPage = options.errorPage ?? defaultErrorPage;
   const window = options.timestampWindow ?? DEFAULT_TIMESTAMP_WINDOW;
-  return (ctx, next) => {
-    try {
-      return check(ctx, next);
-    } catch (error) {
-      // A stage answers with a promise, even when its error page throws.
-      return Promise.reject(error);
-    }
-  };
+  // A stage answers with a promise, even when its error page throws.
+  return rejectingThrows(check);
 
   /** The checks, then the later stages; a promise already settled for an answer given here. */
   function check(ctx: HttpContext, next: () => Promise<void>): Promise<void> {

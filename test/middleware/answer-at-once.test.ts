@@ -1,14 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpContext } from '../../middleware/context.js';
 import { checkReplay } from '../../middleware/replay.js';
 import { verify } from '../../middleware/verify.js';
 import { Deduper } from '../../src/core/dedupe/deduper.js';
 import { MemoryDedupeStore } from '../../src/core/dedupe/memory.js';
-import type { DedupeClaim, DedupeStore } from '../../src/core/dedupe/store.js';
+import { RedisDedupeStore } from '../../src/core/dedupe/redis.js';
 import { SignatureError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
-import { MemoryNonceStore, type NonceStore } from '../../src/core/security/nonce-store.js';
+import { MemoryNonceStore } from '../../src/core/security/nonce-store.js';
+import { RedisNonceStore } from '../../src/core/security/redis-nonce-store.js';
 import { TurnClock } from '../../src/core/turn/clock.js';
+import { runTag, within } from '../session/helpers.js';
 import { sha1Sorted } from '../support/safe-mode.js';
 
 // The memory stores answer at once; the stages and the deduper take their answers without a
@@ -16,6 +19,20 @@ import { sha1Sorted } from '../support/safe-mode.js';
 // store still gets the asynchronous path. The answers themselves are the same either way.
 
 const contextWith = (query: Record<string, string>) => ({ query }) as unknown as HttpContext;
+
+const prefix = `zgrobot_test_at_once_${runTag()}:`;
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 2 });
+  await within(redis.connect(), 5_000, 'connect to Redis');
+});
+
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+});
 
 describe('the replay check with the memory store', () => {
   it('answers the digest at once, and refuses a replay with another body by throwing', () => {
@@ -30,7 +47,7 @@ describe('the replay check with the memory store', () => {
     );
   });
 
-  it('calls a subclass that overrides remember(), as any other store', async () => {
+  it('calls a subclass that overrides remember(), once a request', () => {
     const seen: string[] = [];
     class CountingStore extends MemoryNonceStore {
       override remember(key: string, digest: string, ttl: number) {
@@ -40,24 +57,17 @@ describe('the replay check with the memory store', () => {
     }
     const ctx = contextWith({ timestamp: '1700000000', nonce: 'n2' });
     const digest = checkReplay(ctx, '<xml>a</xml>', new CountingStore(), 60_000, silentLogger);
-    expect(digest).toBeInstanceOf(Promise);
-    expect(await digest).toMatch(/^[0-9a-f]{40}$/);
+    expect(digest).toMatch(/^[0-9a-f]{40}$/);
     expect(seen).toEqual(['1700000000:n2']);
   });
 
-  it('goes through a promise for any other store, with the same answers', async () => {
-    const remembered = new Map<string, string>();
-    const store: NonceStore = {
-      async remember(key, digest) {
-        const earlier = remembered.get(key);
-        if (earlier === undefined) remembered.set(key, digest);
-        return earlier;
-      },
-    };
-    const ctx = contextWith({ timestamp: '1700000000', nonce: 'n1' });
+  it('goes through a promise with a shared store (Redis), with the same answers', async () => {
+    const store = new RedisNonceStore(redis, { prefix });
+    const ctx = contextWith({ timestamp: '1700000000', nonce: `n3_${runTag()}` });
     const first = checkReplay(ctx, '<xml>a</xml>', store, 60_000, silentLogger);
     expect(first).toBeInstanceOf(Promise);
     expect(await first).toMatch(/^[0-9a-f]{40}$/);
+    expect(await checkReplay(ctx, '<xml>a</xml>', store, 60_000, silentLogger)).toBe(await first);
     await expect(checkReplay(ctx, '<xml>b</xml>', store, 60_000, silentLogger)).rejects.toThrow(
       SignatureError,
     );
@@ -65,73 +75,47 @@ describe('the replay check with the memory store', () => {
 });
 
 describe('Deduper with the memory store', () => {
-  it('decides a new message at once; a retry of it is left to decide()', async () => {
-    const store = new MemoryDedupeStore();
-    const deduper = new Deduper({ store });
-    const decision = deduper.decideAtOnce('p:gh:1');
-    expect(decision).toMatchObject({ run: true, ticket: { key: 'p:gh:1', store } });
-    if (!decision?.run) throw new Error('expected a ticket');
-    // The retry, before the reply is kept: not decided at once (it must wait), and not claimed
-    // a second time either.
-    expect(deduper.decideAtOnce('p:gh:1')).toBeUndefined();
-    expect(deduper.rememberAtOnce(decision.ticket, '<xml>reply</xml>')).toBe(true);
+  const started = () => {
     const clock = new TurnClock();
     clock.start({ replyTimeout: 1000 });
-    expect(await deduper.decide('p:gh:1', clock, silentLogger)).toEqual({
-      run: false,
-      answer: '<xml>reply</xml>',
-    });
-    expect(store.size).toBe(1);
-  });
+    return clock;
+  };
 
-  it('calls a subclass that overrides claim() or complete(), as any other store', async () => {
-    const calls: string[] = [];
-    class LoggingStore extends MemoryDedupeStore {
+  it('decides a new message and keeps its reply without a promise; a retry claims once', async () => {
+    const claims: string[] = [];
+    class CountingStore extends MemoryDedupeStore {
       override claim(key: string, window: number) {
-        calls.push(`claim ${key}`);
+        claims.push(key);
         return super.claim(key, window);
       }
-      override complete(key: string, body: string, window: number) {
-        calls.push(`complete ${key}`);
-        return super.complete(key, body, window);
-      }
     }
-    const deduper = new Deduper({ store: new LoggingStore() });
-    expect(deduper.decideAtOnce('p:gh:3')).toBeUndefined();
-    const clock = new TurnClock();
-    clock.start({ replyTimeout: 1000 });
-    const decision = await deduper.decide('p:gh:3', clock, silentLogger);
-    if (!decision.run) throw new Error('expected a ticket');
-    expect(deduper.rememberAtOnce(decision.ticket, 'x')).toBe(false);
-    await deduper.remember(decision.ticket, 'x', silentLogger);
-    expect(calls).toEqual(['claim p:gh:3', 'complete p:gh:3']);
+    const store = new CountingStore();
+    const deduper = new Deduper({ store });
+    const decision = deduper.decide('p:gh:1', started(), silentLogger);
+    expect(decision).toMatchObject({ run: true, ticket: { key: 'p:gh:1', store } });
+    if (decision instanceof Promise || !decision.run) throw new Error('expected a ticket at once');
+    expect(deduper.remember(decision.ticket, '<xml>reply</xml>', silentLogger)).toBeUndefined();
+    // The retry: the first try's reply, through the same (one) claim.
+    const retry = deduper.decide('p:gh:1', started(), silentLogger);
+    expect(retry).toBeInstanceOf(Promise);
+    expect(await retry).toEqual({ run: false, answer: '<xml>reply</xml>' });
+    expect(claims).toEqual(['p:gh:1', 'p:gh:1']);
   });
 
-  it('leaves a shared store to the asynchronous path', async () => {
-    const claims: string[] = [];
-    const store: DedupeStore = {
-      async claim(key): Promise<DedupeClaim> {
-        claims.push(key);
-        return { state: 'claimed' };
-      },
-      async complete() {},
-      async wait() {
-        return undefined;
-      },
-      async deliver() {
-        return true;
-      },
-      async release() {},
-    };
-    const deduper = new Deduper({ store });
-    expect(deduper.decideAtOnce('p:gh:2')).toBeUndefined();
-    expect(claims).toEqual([]);
-    const clock = new TurnClock();
-    clock.start({ replyTimeout: 1000 });
-    const decision = await deduper.decide('p:gh:2', clock, silentLogger);
-    expect(claims).toEqual(['p:gh:2']);
+  it('goes through promises with a shared store (Redis), with the same answers', async () => {
+    const deduper = new Deduper({ store: new RedisDedupeStore(redis, { prefix }) });
+    const key = `p:gh:${runTag()}`;
+    const decided = deduper.decide(key, started(), silentLogger);
+    expect(decided).toBeInstanceOf(Promise);
+    const decision = await decided;
     if (!decision.run) throw new Error('expected a ticket');
-    expect(deduper.rememberAtOnce(decision.ticket, 'x')).toBe(false);
+    const kept = deduper.remember(decision.ticket, '<xml>shared</xml>', silentLogger);
+    expect(kept).toBeInstanceOf(Promise);
+    await kept;
+    expect(await deduper.decide(key, started(), silentLogger)).toEqual({
+      run: false,
+      answer: '<xml>shared</xml>',
+    });
   });
 });
 

@@ -1,14 +1,17 @@
+import type { Middleware } from 'koa';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from '../../middleware/parse.js';
 import { releaseCheck } from '../../middleware/release-check.js';
+import { verify } from '../../middleware/verify.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Component } from '../../src/core/open-platform/component.js';
 import { ZgRoBot } from '../../src/robot.js';
-import { readReply, recordingLogger } from '../middleware/helpers.js';
+import { appOf, readReply, recordingLogger } from '../middleware/helpers.js';
 import { eventually } from '../session/helpers.js';
 import { type FakeWeChatApi, startFakeWeChatApi } from '../support/fake-wechat-api.js';
 import { aesDecrypt, encryptedRequest } from '../support/safe-mode.js';
-import { eventXml, textXml } from '../support/wechat.js';
+import { eventXml, signedQuery, TOKEN, textXml } from '../support/wechat.js';
 import { COMPONENT_AES_KEY, COMPONENT_TOKEN, makeComponent } from './helpers.js';
 
 let api: FakeWeChatApi;
@@ -140,6 +143,23 @@ describe('releaseCheck (全网发布检测)', () => {
       'an ordinary reply',
     );
     expect(api.requestsTo('/cgi-bin/component/api_query_auth')).toHaveLength(0);
+  });
+
+  it('passes on in stages put together by hand, where no account is set', async () => {
+    const app = appOf(
+      verify({ token: TOKEN }),
+      parse(),
+      releaseCheck(component) as unknown as Middleware,
+      (ctx) => {
+        ctx.body = 'passed on';
+      },
+    );
+    const res = await request(app.callback())
+      .post(`/?${signedQuery()}`)
+      .type('text/xml')
+      .send(textXml('TESTCOMPONENT_MSG_TYPE_TEXT', common));
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('passed on');
   });
 
   it('passes other messages on', async () => {

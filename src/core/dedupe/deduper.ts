@@ -4,8 +4,8 @@ import { type Logger, rateLimitedWarning } from '../logger.js';
 import type { AnyMessage } from '../messages/types.js';
 import type { TurnClock } from '../turn/clock.js';
 import { DEFAULT_RETRY_WINDOW } from '../turn/clock.js';
-import { answersAtOnce, claimAtOnce, completeAtOnce, MemoryDedupeStore } from './memory.js';
-import type { DedupeStore } from './store.js';
+import { MemoryDedupeStore } from './memory.js';
+import type { DedupeClaim, DedupeStore } from './store.js';
 
 /** How long a message is remembered: WeChat's three tries fit in 15 s; 30 s leaves room. */
 export const DEFAULT_DEDUPE_WINDOW = 30_000;
@@ -55,6 +55,7 @@ export interface Ticket {
 }
 
 const FAILED = Symbol('store failed');
+const ignore = (): void => {};
 
 /**
  * Decides, for each try of a WeChat message, whether to run it or answer it with the first
@@ -94,36 +95,49 @@ export class Deduper {
   }
 
   /**
-   * {@link Deduper.decide} without a promise, for the common case it can tell at once: the store
-   * is this process's memory and `key` is new, so the message is to run. `undefined` otherwise
-   * (a shared store, or a retry): then `decide`.
+   * Marks `key` on arrival. The first try gets a ticket to run it; a retry waits for the first
+   * try's reply until its own answer is due (`clock`), then gets it or `success`. Without a
+   * promise when the store answers at once (the memory store) and the message is new: that is
+   * every message's case, and it costs no turn of the microtask queue then.
    */
-  decideAtOnce(key: string): DedupeDecision | undefined {
+  decide(key: string, clock: TurnClock, logger: Logger): DedupeDecision | Promise<DedupeDecision> {
+    if (this.#bounded) return this.#decideShared(key, clock, logger);
     const store = this.#shared;
-    if (this.#bounded || !answersAtOnce(store)) return undefined;
-    const claim = claimAtOnce(store, key, this.#window);
-    // A retry's claim only touched the entry: decide() claims again, and waits for the reply.
-    return claim.state === 'claimed' ? { run: true, ticket: { key, store } } : undefined;
+    const claim = store.claim(key, this.#window);
+    return claim instanceof Promise
+      ? claim.then((known) => this.#decided(key, store, known, clock, logger))
+      : this.#decided(key, store, claim, clock, logger);
   }
 
-  /**
-   * Marks `key` on arrival. The first try gets a ticket to run it; a retry waits for the first
-   * try's reply until its own answer is due (`clock`), then gets it or `success`.
-   */
-  async decide(key: string, clock: TurnClock, logger: Logger): Promise<DedupeDecision> {
-    let store: DedupeStore = this.#shared;
-    let claim = await this.#call(
-      'mark a message',
-      store,
-      (s) => s.claim(key, this.#window),
-      logger,
-    );
-    if (claim === FAILED) {
-      store = this.#fallback;
-      claim = await store.claim(key, this.#window);
-    }
-    if (claim.state === 'claimed') return { run: true, ticket: { key, store } };
+  /** {@link Deduper.decide} with a shared store: bounded, and this process's memory if it fails. */
+  async #decideShared(key: string, clock: TurnClock, logger: Logger): Promise<DedupeDecision> {
+    const mark = (s: DedupeStore) => s.claim(key, this.#window);
+    const claim = await this.#call('mark a message', this.#shared, mark, logger);
+    if (claim !== FAILED) return this.#decided(key, this.#shared, claim, clock, logger);
+    const fallback = this.#fallback;
+    return this.#decided(key, fallback, fallback.claim(key, this.#window), clock, logger);
+  }
 
+  /** What a claim means: the first try's ticket, or, for a retry, what to answer it with. */
+  #decided(
+    key: string,
+    store: DedupeStore,
+    claim: DedupeClaim,
+    clock: TurnClock,
+    logger: Logger,
+  ): DedupeDecision | Promise<DedupeDecision> {
+    if (claim.state === 'claimed') return { run: true, ticket: { key, store } };
+    return this.#answerRetry(key, store, claim, clock, logger);
+  }
+
+  /** A retry's answer: the first try's reply (waited for while it runs), or `success`. */
+  async #answerRetry(
+    key: string,
+    store: DedupeStore,
+    claim: Exclude<DedupeClaim, { state: 'claimed' }>,
+    clock: TurnClock,
+    logger: Logger,
+  ): Promise<DedupeDecision> {
     let body: string | undefined | typeof FAILED;
     if (claim.state === 'done') body = claim.body;
     else {
@@ -146,20 +160,17 @@ export class Deduper {
     return { run: false, answer: body };
   }
 
-  /** Keeps the first try's answer for its retries. */
-  async remember(ticket: Ticket, answer: string, logger: Logger): Promise<void> {
-    const complete = (s: DedupeStore) => s.complete(ticket.key, answer, this.#window);
-    await this.#call('store a reply', ticket.store, complete, logger);
-  }
-
   /**
-   * {@link Deduper.remember} without a promise when the ticket's store is a memory store (the
-   * default, or the stand-in for a failed shared one); `false` when it is not, and nothing was done.
+   * Keeps the first try's answer for its retries; without a promise when the ticket's store
+   * answers at once (the memory store, or the one standing in for a failed shared store).
    */
-  rememberAtOnce(ticket: Ticket, answer: string): boolean {
-    if (!answersAtOnce(ticket.store)) return false;
-    completeAtOnce(ticket.store, ticket.key, answer, this.#window);
-    return true;
+  remember(ticket: Ticket, answer: string, logger: Logger): void | Promise<void> {
+    const { store } = ticket;
+    if (store !== this.#shared || !this.#bounded) {
+      return store.complete(ticket.key, answer, this.#window);
+    }
+    const complete = (s: DedupeStore) => s.complete(ticket.key, answer, this.#window);
+    return this.#call('store a reply', store, complete, logger).then(ignore);
   }
 
   /** Forgets a message whose run failed, so a retry may run it again. */
@@ -182,12 +193,12 @@ export class Deduper {
   async #call<T>(
     what: string,
     store: DedupeStore,
-    step: (store: DedupeStore) => Promise<T>,
+    step: (store: DedupeStore) => T | Promise<T>,
     logger: Logger,
   ): Promise<T | typeof FAILED> {
     if (store !== this.#shared || !this.#bounded) return step(store);
     try {
-      return await bounded(step(store), this.#storeTimeout);
+      return await bounded(Promise.resolve(step(store)), this.#storeTimeout);
     } catch (error) {
       this.#warn(
         logger,

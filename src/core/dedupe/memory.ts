@@ -23,34 +23,6 @@ const MIN_SWEEP_INTERVAL = 100;
 
 const CLAIMED: DedupeClaim = Object.freeze({ state: 'claimed' });
 
-/**
- * {@link MemoryDedupeStore.claim} and {@link MemoryDedupeStore.complete} without a promise: the
- * memory store answers at once, and the deduper, which knows its store is one, calls these on
- * every message rather than waiting a turn of the microtask queue for an answer it already has.
- * Not part of the public API (not exported from the package).
- */
-export let claimAtOnce: (store: MemoryDedupeStore, key: string, window: number) => DedupeClaim;
-/** See {@link claimAtOnce}. */
-export let completeAtOnce: (
-  store: MemoryDedupeStore,
-  key: string,
-  body: string,
-  window: number,
-) => void;
-
-/**
- * Whether `store` is a memory store whose `claim` and `complete` are this class's own: a subclass
- * (or a spy) that overrides them is called through them, as any other store.
- */
-export function answersAtOnce(store: DedupeStore): store is MemoryDedupeStore {
-  const own = MemoryDedupeStore.prototype;
-  return (
-    store instanceof MemoryDedupeStore &&
-    store.claim === own.claim &&
-    store.complete === own.complete
-  );
-}
-
 interface Entry {
   readonly key: string;
   /** Its place in the least-recently-used order. */
@@ -111,15 +83,9 @@ export class MemoryDedupeStore implements DedupeStore {
     return this.#bytes;
   }
 
-  async claim(key: string, window: number): Promise<DedupeClaim> {
-    return this.#claim(key, window);
-  }
-
-  async complete(key: string, body: string, window: number): Promise<void> {
-    this.#complete(key, body, window);
-  }
-
-  #claim(key: string, window: number): DedupeClaim {
+  // claim() and complete() answer at once, without a promise: this store has its answer, and the
+  // deduper skips a turn of the microtask queue on every message when it gets it so.
+  claim(key: string, window: number): DedupeClaim {
     const entry = this.#get(key);
     if (entry)
       return entry.body === undefined ? { state: 'pending' } : { state: 'done', body: entry.body };
@@ -127,7 +93,7 @@ export class MemoryDedupeStore implements DedupeStore {
     return CLAIMED;
   }
 
-  #complete(key: string, body: string, window: number): void {
+  complete(key: string, body: string, window: number): void {
     const entry = this.#get(key) ?? this.#add(key, body, window);
     entry.body = body;
     entry.expires = Date.now() + window;
@@ -257,11 +223,6 @@ export class MemoryDedupeStore implements DedupeStore {
       else earliest = Math.min(earliest, entry.expires);
     }
     if (this.#entries.size > 0) this.#sweepAt(Math.max(now + this.#sweepInterval, earliest));
-  }
-
-  static {
-    claimAtOnce = (store, key, window) => store.#claim(key, window);
-    completeAtOnce = (store, key, body, window) => store.#complete(key, body, window);
   }
 
   #drop(entry: Entry): void {

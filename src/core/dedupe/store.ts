@@ -32,9 +32,9 @@ export type DeliveryChannel = 'passive' | 'push';
  */
 export interface DedupeStore {
   /** Marks `key` as being handled by the caller, unless it is already known. */
-  claim(key: string, window: number): Promise<DedupeClaim>;
+  claim(key: string, window: number): DedupeClaim | Promise<DedupeClaim>;
   /** Stores the rendered reply of `key` and wakes the requests waiting for it. */
-  complete(key: string, body: string, window: number): Promise<void>;
+  complete(key: string, body: string, window: number): void | Promise<void>;
   /**
    * Waits for the reply of `key` for at most `timeout` ms. Resolves with it, or `undefined` when
    * the time ran out or the entry went away (released or expired).

@@ -15,37 +15,20 @@ import { LruOrder } from '../lru-order.js';
 export interface NonceStore {
   /**
    * Remembers `digest` under `key` for `ttl` ms unless something is remembered there already.
-   * Resolves with the digest remembered before (a repeat), or `undefined` (first sight).
+   * Answers (or resolves with) the digest remembered before (a repeat), or `undefined` (first
+   * sight); a store that has its answer at once may give it without a promise.
    */
-  remember(key: string, digest: string, ttl: number): Promise<string | undefined>;
+  remember(
+    key: string,
+    digest: string,
+    ttl: number,
+  ): string | undefined | Promise<string | undefined>;
 }
 
 /** Options of {@link MemoryNonceStore}. */
 export interface MemoryNonceStoreOptions {
   /** Most entries kept; the least recently used goes first. Default 10 000. */
   maxEntries?: number;
-}
-
-/**
- * {@link MemoryNonceStore.remember} without a promise: the replay check, which knows its store is
- * a memory store, calls it on every request rather than waiting a turn of the microtask queue for
- * an answer it already has. Not part of the public API (not exported from the package).
- */
-export let rememberAtOnce: (
-  store: MemoryNonceStore,
-  key: string,
-  digest: string,
-  ttl: number,
-) => string | undefined;
-
-/**
- * Whether `store` is a memory store whose `remember` is this class's own: a subclass (or a spy)
- * that overrides it is called through it, as any other store.
- */
-export function remembersAtOnce(store: NonceStore): store is MemoryNonceStore {
-  return (
-    store instanceof MemoryNonceStore && store.remember === MemoryNonceStore.prototype.remember
-  );
 }
 
 /**
@@ -71,15 +54,8 @@ export class MemoryNonceStore implements NonceStore {
     return this.#entries.size;
   }
 
-  async remember(key: string, digest: string, ttl: number): Promise<string | undefined> {
-    return this.#remember(key, digest, ttl);
-  }
-
-  static {
-    rememberAtOnce = (store, key, digest, ttl) => store.#remember(key, digest, ttl);
-  }
-
-  #remember(key: string, digest: string, ttl: number): string | undefined {
+  // Answers at once, without a promise: the replay check takes the answer on every request.
+  remember(key: string, digest: string, ttl: number): string | undefined {
     const now = Date.now();
     const entry = this.#entries.get(key);
     if (entry && entry.expires > now) {
