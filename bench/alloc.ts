@@ -5,11 +5,10 @@
 // garbage), while bench/load.ts loads it from a child process; then the bytes allocated per
 // request, by function, self and by kind. Loads zgrobot as `npm run bench` does (dist/; run
 // `npm run build` first, or BENCH_FROM=src).
-import { spawn } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { kindOfUrl } from './kinds.js';
+import { runLoad } from './run-load.js';
 import { scenarioServer } from './scenarios.js';
 
 const seconds = Number(process.argv[3] ?? 6);
@@ -17,27 +16,7 @@ const { scenario, server } = await scenarioServer(process.argv[2] ?? 'plain');
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = (server.address() as AddressInfo).port;
 
-function load(duration: number): Promise<number> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'bench/load.ts',
-      String(port),
-      scenario.encrypted ? 'encrypted' : 'plain',
-      String(duration),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let last = '';
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    last = line;
-  });
-  return new Promise((resolve) =>
-    child.once('exit', () => resolve((JSON.parse(last || '{}') as { total?: number }).total ?? 0)),
-  );
-}
+const load = async (duration: number) => (await runLoad(port, scenario.encrypted, duration)).total;
 
 // A warm-up first: the first requests compile and fill caches, not what a request costs.
 await load(2);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { kindOfUrl } from './kinds.js';
+import { runLoad } from './run-load.js';
 import { SCENARIOS } from './scenarios.js';
 
 const name = process.argv[2] ?? 'plain';
@@ -35,23 +36,7 @@ const port = await new Promise<string>((resolve, reject) => {
   });
   server.once('exit', () => reject(new Error('the server exited before listening')));
 });
-const load = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'bench/load.ts',
-    port,
-    scenario.encrypted ? 'encrypted' : 'plain',
-    String(seconds),
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-let loaded = '';
-load.stdout.on('data', (chunk: Buffer) => {
-  loaded += chunk.toString();
-});
-await new Promise((resolve) => load.once('exit', resolve));
+const { total: requests } = await runLoad(port, scenario.encrypted, seconds);
 // SIGTERM makes the server exit through process.exit, which writes the profile.
 server.kill('SIGTERM');
 await serverExit;
@@ -101,8 +86,6 @@ for (const [id, time] of selfTime) {
   byFunction.set(label, (byFunction.get(label) ?? 0) + time);
 }
 
-const result = JSON.parse(loaded.trim().split('\n').pop() ?? '{}') as { total?: number };
-const requests = result.total ?? 0;
 const share = (time: number) => `${((100 * time) / busy).toFixed(1).padStart(5)}%`;
 const perRequest = (time: number) =>
   requests ? `${(time / requests).toFixed(1).padStart(6)} µs/req` : '';

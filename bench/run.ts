@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { CONNECTIONS, type LoadResult, runLoad } from './run-load.js';
 import { SCENARIOS } from './scenarios.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -17,7 +18,6 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
  * cannot, and the range over the rounds (in brackets) shows how much the machine moved.
  */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const FROM_SOURCE = process.env.BENCH_FROM === 'src';
 /**
@@ -49,15 +49,6 @@ const TARGETS: Record<string, { koa: number; peer?: number; peerRow?: string }> 
   redisDedupe: { koa: 3.0 },
 };
 
-interface LoadResult {
-  rps: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  total: number;
-  reused: number;
-}
-
 const node = (script: string, args: string[]) =>
   spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -78,16 +69,6 @@ async function cpuMicros(server: ChildProcess): Promise<number> {
   const answer = firstLine(server, 'CPU');
   server.kill('SIGUSR2');
   return Number(await answer);
-}
-
-async function load(port: string, encrypted: boolean, seconds: number): Promise<LoadResult> {
-  const child = node('bench/load.ts', [
-    port,
-    encrypted ? 'encrypted' : 'plain',
-    String(seconds),
-    String(CONNECTIONS),
-  ]);
-  return JSON.parse(await firstLine(child, '{').then((rest) => `{${rest}`));
 }
 
 function rssMiB(pid: number): number {
@@ -117,8 +98,9 @@ async function start(name: string): Promise<Running> {
   const scenario = SCENARIOS[name]!;
   const server = node('bench/scenarios.ts', [name]);
   const port = await firstLine(server, 'PORT');
+  // RSS "start" is the fresh server's, before its warm-up.
   const rss = rssMiB(server.pid!);
-  await load(port, scenario.encrypted, WARMUP);
+  await runLoad(port, scenario.encrypted, WARMUP);
   return { name, server, port, rounds: [], rssStart: rss, rssPeak: rss, rssEnd: rss };
 }
 
@@ -133,7 +115,7 @@ async function measure(running: Running): Promise<void> {
   const sampler = setInterval(sampleRss, 250);
   try {
     const cpuBefore = await cpuMicros(server);
-    const result = await load(running.port, SCENARIOS[running.name]!.encrypted, SECONDS);
+    const result = await runLoad(running.port, SCENARIOS[running.name]!.encrypted, SECONDS);
     const cpuAfter = await cpuMicros(server);
     running.rounds.push({
       result,
