@@ -35,29 +35,36 @@ describe('MemoryDedupeStore', () => {
       expect(() => new MemoryDedupeStore({ max })).toThrow(RangeError);
   });
 
-  it('keeps at most maxBytes (2 × key + reply length), dropping the least recently used', async () => {
+  it('keeps its buffer within maxBytes (keys and replies in UTF-8, + 8 each); when full, the least recently used go until a quarter is free', async () => {
     const store = new MemoryDedupeStore({ maxBytes: 10_000 });
-    const reply = 'r'.repeat(1_000); // 2 000 bytes with its key of 1 character: 2 002
-    for (const key of ['a', 'b', 'c', 'd']) {
+    const reply = 'r'.repeat(1_000); // 1 009 bytes with its key of 1 character
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    for (const key of keys) {
       await store.claim(key, 30_000);
       await store.complete(key, reply, 30_000);
     }
-    expect(store.bytes).toBe(4 * 2_002);
+    expect(store.bytes).toBe(9 * 1_009);
     await store.claim('a', 30_000); // touch a: b is now the oldest
-    await store.complete('e', reply, 30_000); // 5 × 2 002 > 10 000: b goes
-    expect(store.size).toBe(4);
-    expect(store.bytes).toBe(4 * 2_002);
-    expect(await store.claim('b', 30_000)).toEqual({ state: 'claimed' });
+    await store.complete('j', reply, 30_000); // 10 × 1 009 > 10 000: b, c and d go (7 063 ≤ 7 500)
+    expect(store.size).toBe(7);
+    expect(store.bytes).toBe(7 * 1_009);
+    for (const key of ['b', 'c', 'd']) {
+      expect(await store.claim(key, 30_000)).toEqual({ state: 'claimed' });
+    }
     expect(await store.claim('a', 30_000)).toEqual({ state: 'done', body: reply });
   });
 
-  it('defaults to 32 MiB: 300 replies of 512 KiB are not all kept', async () => {
+  it('defaults to 32 MiB: 300 replies of 512 KiB are not all kept, the newest are', async () => {
     const store = new MemoryDedupeStore();
     const reply = 'x'.repeat(512 * 1024);
     for (let i = 0; i < 300; i++) await store.complete(`k${i}`, `${reply}${i}`, 30_000);
     expect(store.bytes).toBeLessThanOrEqual(32 * 1024 * 1024);
-    expect(store.size).toBe(31); // 31 × ~1 MiB (UTF-16) fit in 32 MiB
-    expect(await store.claim('k299', 30_000)).toMatchObject({ state: 'done' });
+    // 63 fit in 32 MiB; when full, down to three quarters (48).
+    expect(store.size).toBeGreaterThanOrEqual(48);
+    expect(store.size).toBeLessThanOrEqual(63);
+    for (let i = 300 - store.size; i < 300; i++) {
+      expect(await store.claim(`k${i}`, 30_000)).toEqual({ state: 'done', body: `${reply}${i}` });
+    }
     expect(await store.claim('k0', 30_000)).toEqual({ state: 'claimed' });
   });
 
@@ -76,12 +83,12 @@ describe('MemoryDedupeStore', () => {
     await store.claim('a', 30_000);
     await store.complete('a', 'xyz', 30_000);
     await store.claim('b', 100);
-    expect(store.bytes).toBe(2 * 4 + 2 * 1);
+    expect(store.bytes).toBe(8 + 4 + (8 + 1));
     await store.release('a');
-    expect(store.bytes).toBe(2);
+    expect(store.bytes).toBe(8 + 1);
     await new Promise((resolve) => setTimeout(resolve, 150));
     await store.claim('c', 30_000); // sweeps the expired head (b)
-    expect(store.bytes).toBe(2);
+    expect(store.bytes).toBe(8 + 1);
   });
 
   it('sweeps expired entries without their keys being looked up again', async () => {

@@ -7,7 +7,8 @@ import { signedQuery, TOKEN, textXml } from '../support/wechat.js';
 // A real bot process with the default memory dedupe store gets 240 distinct 512 KiB messages and
 // echoes them. The store keeps each reply for retries: without a byte bound it held all of them
 // (~1 MiB each with the request text their substrings point into: 300 messages left 415 MiB of
-// RSS); with maxBytes (32 MiB by the UTF-16 estimate) only the newest ~31 (300 messages: 147 MiB).
+// RSS); with maxBytes (32 MiB; since the store keeps them as UTF-8 bytes in one buffer, the newest
+// 48–63 of them, copied out of the request text) the RSS stays bounded (240 messages: 143 MiB).
 // RSS is read after a forced GC in the bot. 240 messages keep the test near 15 s on 2 cores.
 const MESSAGES = 240;
 const SIZE = 512 * 1024;
