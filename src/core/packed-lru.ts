@@ -10,7 +10,10 @@ export interface PackedLruOptions {
 
 /** An empty slot in the index, and "no slot" in the lists. */
 const NONE = -1;
-/** Bytes in front of every record in the arena: its owner's slot and the record's length. */
+/**
+ * Bytes in front of every record in the arena: whose it is (slot × 2, + 1 for a value) and the
+ * record's length.
+ */
 const HEADER = 8;
 const FIRST_SLOTS = 64;
 const FIRST_ARENA = 16 * 1024;
@@ -19,7 +22,7 @@ const FIRST_ARENA = 16 * 1024;
  * A least-recently-used table of string keys, each with an optional string value, an expiry and
  * a byte of flags, that holds no JavaScript object per entry: the entries live in typed arrays
  * (a doubly linked list for the order, an open-addressing index on a seeded hash of the key's
- * UTF-8 bytes), the keys and values as UTF-8 records in one Buffer.
+ * UTF-8 bytes), the keys and values as UTF-8 records in one Buffer, a record each.
  *
  * Why: the memory dedupe and nonce stores keep every message for tens of seconds. As objects
  * (an entry, its key, the reply string, a Map slot) each one survives the young generation, is
@@ -27,8 +30,8 @@ const FIRST_ARENA = 16 * 1024;
  * most of dedup's cost in a profile. Here a message costs a few typed-array writes and a copy
  * of its bytes, and the collector never sees it.
  *
- * The arena is appended to; a value set again leaves its old record behind. When the end is
- * reached the live records are compacted to the front (the buffer grows, doubling up to
+ * The arena is appended to; a value set again, or an entry gone, leaves its records behind. When
+ * the end is reached the live records are compacted to the front (the buffer grows, doubling up to
  * `maxBytes`, while they fill more than half of it); when it is full, the least recently used
  * entries are dropped until a quarter of it is free. Keys are compared byte for byte, so a hash
  * collision never mixes two entries up.
@@ -53,10 +56,11 @@ export class PackedLru {
   #next = new Int32Array(0);
   #expires = new Float64Array(0);
   #flags = new Uint8Array(0);
-  /** Where the slot's record starts in the arena. */
-  #records = new Int32Array(0);
+  /** Where the slot's key record starts in the arena (NONE while it is being added). */
+  #keyAt = new Int32Array(0);
+  /** Where the slot's value record starts in the arena, NONE when it has no value. */
+  #valueAt = new Int32Array(0);
   #keyBytes = new Int32Array(0);
-  /** Bytes of the value, NONE when it has none. */
   #valueBytes = new Int32Array(0);
   /** Index position → slot + 1 (0: empty); linear probing, never more than half full. */
   #index = new Int32Array(0);
@@ -89,7 +93,7 @@ export class PackedLru {
     return this.#size;
   }
 
-  /** The bytes of the records held (keys and values in UTF-8, plus 8 each). */
+  /** The bytes of the records held: keys and values in UTF-8, plus 8 for each. */
   get bytes(): number {
     return this.#live;
   }
@@ -125,24 +129,35 @@ export class PackedLru {
     this.#keyBytes[slot] = this.#scratchBytes;
     this.#expires[slot] = expires;
     this.#flags[slot] = 0;
-    this.#records[slot] = NONE;
+    this.#keyAt[slot] = NONE;
+    this.#valueAt[slot] = NONE;
     this.#link(slot);
     this.#indexAdd(slot);
-    if (!this.#write(slot, value)) return NONE;
+    const bytes = HEADER + this.#scratchBytes;
+    if (bytes > this.#maxBytes) {
+      this.remove(slot);
+      return NONE;
+    }
+    const start = this.#reserve(bytes, slot);
+    this.#arena.writeInt32LE(2 * slot, start);
+    this.#arena.writeInt32LE(bytes, start + 4);
+    this.#scratch.copy(this.#arena, start + HEADER, 0, this.#scratchBytes);
+    this.#keyAt[slot] = start;
+    this.#live += bytes;
+    if (value !== undefined && !this.setValue(slot, value)) return NONE;
     return slot;
   }
 
   /** The value of `slot`, or `undefined` when it has none. */
   value(slot: number): string | undefined {
-    const bytes = this.#valueBytes[slot]!;
-    if (bytes === NONE) return undefined;
-    const start = this.#records[slot]! + HEADER + this.#keyBytes[slot]!;
-    return this.#arena.toString('utf8', start, start + bytes);
+    const at = this.#valueAt[slot]!;
+    if (at === NONE) return undefined;
+    return this.#arena.toString('utf8', at + HEADER, at + HEADER + this.#valueBytes[slot]!);
   }
 
   /** The key of `slot`. */
   key(slot: number): string {
-    const start = this.#records[slot]! + HEADER;
+    const start = this.#keyAt[slot]! + HEADER;
     return this.#arena.toString('utf8', start, start + this.#keyBytes[slot]!);
   }
 
@@ -151,10 +166,24 @@ export class PackedLru {
    * is past `maxBytes`.
    */
   setValue(slot: number, value: string): boolean {
-    const start = this.#records[slot]! + HEADER;
-    this.#arena.copy(this.#scratch, 0, start, start + this.#keyBytes[slot]!);
-    this.#scratchKey = undefined;
-    return this.#write(slot, value);
+    // The old value is dead from here: making room may evict everything else, never this entry.
+    if (this.#valueAt[slot] !== NONE) this.#live -= HEADER + this.#valueBytes[slot]!;
+    this.#valueAt[slot] = NONE;
+    const valueBytes = Buffer.byteLength(value, 'utf8');
+    const bytes = HEADER + valueBytes;
+    if (HEADER + this.#keyBytes[slot]! + bytes > this.#maxBytes) {
+      this.remove(slot);
+      return false;
+    }
+    const start = this.#reserve(bytes, slot);
+    const arena = this.#arena;
+    arena.writeInt32LE(2 * slot + 1, start);
+    arena.writeInt32LE(bytes, start + 4);
+    arena.write(value, start + HEADER, valueBytes, 'utf8');
+    this.#valueAt[slot] = start;
+    this.#valueBytes[slot] = valueBytes;
+    this.#live += bytes;
+    return true;
   }
 
   expires(slot: number): number {
@@ -189,8 +218,10 @@ export class PackedLru {
   remove(slot: number): void {
     this.#indexRemove(slot);
     this.#unlink(slot);
-    if (this.#records[slot] !== NONE) this.#live -= this.#recordBytes(slot);
-    this.#records[slot] = NONE;
+    if (this.#keyAt[slot] !== NONE) this.#live -= HEADER + this.#keyBytes[slot]!;
+    if (this.#valueAt[slot] !== NONE) this.#live -= HEADER + this.#valueBytes[slot]!;
+    this.#keyAt[slot] = NONE;
+    this.#valueAt[slot] = NONE;
     this.#next[slot] = this.#free;
     this.#free = slot;
     this.#size--;
@@ -213,33 +244,6 @@ export class PackedLru {
   #evict(slot: number): void {
     this.#onEvict?.(slot);
     this.remove(slot);
-  }
-
-  /**
-   * Writes the record of `slot`: its key, which is in the scratch buffer, then `value`. Returns
-   * false, the entry dropped, when the record alone is past `maxBytes`.
-   */
-  #write(slot: number, value: string | undefined): boolean {
-    // The old record is dead from here: making room may evict everything else, never it.
-    if (this.#records[slot] !== NONE) this.#live -= this.#recordBytes(slot);
-    this.#records[slot] = NONE;
-    const keyBytes = this.#keyBytes[slot]!;
-    const valueBytes = value === undefined ? NONE : Buffer.byteLength(value, 'utf8');
-    const bytes = HEADER + keyBytes + Math.max(0, valueBytes);
-    if (bytes > this.#maxBytes) {
-      this.remove(slot);
-      return false;
-    }
-    const start = this.#reserve(bytes, slot);
-    const arena = this.#arena;
-    arena.writeInt32LE(slot, start);
-    arena.writeInt32LE(bytes, start + 4);
-    this.#scratch.copy(arena, start + HEADER, 0, keyBytes);
-    if (value !== undefined) arena.write(value, start + HEADER + keyBytes, valueBytes, 'utf8');
-    this.#live += bytes;
-    this.#records[slot] = start;
-    this.#valueBytes[slot] = valueBytes;
-    return true;
   }
 
   /** Room for `bytes` at the end of the arena, compacting, growing or evicting (never `keep`). */
@@ -267,27 +271,44 @@ export class PackedLru {
     return start;
   }
 
-  /** Moves the live records, in arena order, to the front of an arena of `capacity` bytes. */
+  /**
+   * Moves the live records, in arena order, to the front of an arena of `capacity` bytes. The
+   * records that stay together (most of them: entries go oldest first) move in one copy.
+   */
   #compact(capacity: number): void {
     const from = this.#arena;
     const to = capacity === from.length ? from : Buffer.allocUnsafeSlow(capacity);
     let write = 0;
-    for (let read = 0; read < this.#end; ) {
+    // The run of live records being gathered: from `runStart` to `read` in the old arena.
+    let runStart = 0;
+    let runTo = 0;
+    const flush = (runEnd: number) => {
+      if (runEnd > runStart && (to !== from || runTo !== runStart)) {
+        if (to === from) from.copyWithin(runTo, runStart, runEnd);
+        else to.set(from.subarray(runStart, runEnd), runTo);
+      }
+    };
+    let read = 0;
+    while (read < this.#end) {
       const owner = from.readInt32LE(read);
       const bytes = from.readInt32LE(read + 4);
-      if (this.#records[owner] === read && this.#recordBytes(owner) === bytes) {
-        if (to !== from || write !== read) from.copy(to, write, read, read + bytes);
-        this.#records[owner] = write;
+      // Cannot happen; a guard against looping forever on a damaged arena all the same.
+      if (bytes < HEADER) throw new Error(`PackedLru: damaged record at ${read}`);
+      const slot = owner >> 1;
+      const places = owner & 1 ? this.#valueAt : this.#keyAt;
+      if (places[slot] === read) {
+        places[slot] = write;
         write += bytes;
+      } else {
+        flush(read);
+        runStart = read + bytes;
+        runTo = write;
       }
       read += bytes;
     }
+    flush(read);
     this.#arena = to;
     this.#end = write;
-  }
-
-  #recordBytes(slot: number): number {
-    return HEADER + this.#keyBytes[slot]! + Math.max(0, this.#valueBytes[slot]!);
   }
 
   /** Puts `key` in UTF-8 into the scratch buffer and hashes it, unless it is there already. */
@@ -317,7 +338,7 @@ export class PackedLru {
   #sameKey(slot: number): boolean {
     const arena = this.#arena;
     const scratch = this.#scratch;
-    const start = this.#records[slot]! + HEADER;
+    const start = this.#keyAt[slot]! + HEADER;
     for (let i = this.#scratchBytes - 1; i >= 0; i--) {
       if (arena[start + i] !== scratch[i]) return false;
     }
@@ -379,7 +400,8 @@ export class PackedLru {
     this.#next = grown(this.#next, new Int32Array(capacity));
     this.#expires = grown(this.#expires, new Float64Array(capacity));
     this.#flags = grown(this.#flags, new Uint8Array(capacity));
-    this.#records = grown(this.#records, new Int32Array(capacity));
+    this.#keyAt = grown(this.#keyAt, new Int32Array(capacity));
+    this.#valueAt = grown(this.#valueAt, new Int32Array(capacity));
     this.#keyBytes = grown(this.#keyBytes, new Int32Array(capacity));
     this.#valueBytes = grown(this.#valueBytes, new Int32Array(capacity));
     // The new slots join the free list, lowest first.

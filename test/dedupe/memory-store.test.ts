@@ -35,19 +35,19 @@ describe('MemoryDedupeStore', () => {
       expect(() => new MemoryDedupeStore({ max })).toThrow(RangeError);
   });
 
-  it('keeps its buffer within maxBytes (keys and replies in UTF-8, + 8 each); when full, the least recently used go until a quarter is free', async () => {
+  it('keeps its buffer within maxBytes (keys and replies in UTF-8, + 8 for each); when full, the least recently used go until a quarter is free', async () => {
     const store = new MemoryDedupeStore({ maxBytes: 10_000 });
-    const reply = 'r'.repeat(1_000); // 1 009 bytes with its key of 1 character
+    const reply = 'r'.repeat(1_000); // 1 017 bytes with its key of 1 character
     const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
     for (const key of keys) {
       await store.claim(key, 30_000);
       await store.complete(key, reply, 30_000);
     }
-    expect(store.bytes).toBe(9 * 1_009);
+    expect(store.bytes).toBe(9 * 1_017);
     await store.claim('a', 30_000); // touch a: b is now the oldest
-    await store.complete('j', reply, 30_000); // 10 × 1 009 > 10 000: b, c and d go (7 063 ≤ 7 500)
+    await store.complete('j', reply, 30_000); // 10 × 1 017 > 10 000: b, c and d go (7 119 ≤ 7 500)
     expect(store.size).toBe(7);
-    expect(store.bytes).toBe(7 * 1_009);
+    expect(store.bytes).toBe(7 * 1_017);
     for (const key of ['b', 'c', 'd']) {
       expect(await store.claim(key, 30_000)).toEqual({ state: 'claimed' });
     }
@@ -83,7 +83,7 @@ describe('MemoryDedupeStore', () => {
     await store.claim('a', 30_000);
     await store.complete('a', 'xyz', 30_000);
     await store.claim('b', 100);
-    expect(store.bytes).toBe(8 + 4 + (8 + 1));
+    expect(store.bytes).toBe(8 + 1 + (8 + 3) + (8 + 1));
     await store.release('a');
     expect(store.bytes).toBe(8 + 1);
     await new Promise((resolve) => setTimeout(resolve, 150));
