@@ -8,6 +8,7 @@
 // in-memory transport's cost is in both figures. A checkout is loaded from its `src/index.ts`
 // (through tsx) unless written `<checkout>#<entry>`, e.g. `.#dist/src/index.js` for its build.
 // `redis` keeps the sessions in the local Redis (127.0.0.1:6379), keys expiring after 10 minutes.
+// AB_OPTIONS_A / AB_OPTIONS_B (JSON) add options to one side: two configurations of one checkout.
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +37,15 @@ interface WechatLike {
 }
 
 const [dirA, dirB, scenario = 'plain'] = process.argv.slice(2);
+
+/**
+ * AB_OPTIONS_A / AB_OPTIONS_B: JSON options added to side A's or B's robot, to compare two
+ * configurations of one checkout (`. .` with `AB_OPTIONS_B='{"dedupe":false}'`).
+ */
+function extraOptions(tag: string): object {
+  const json = process.env[`AB_OPTIONS_${tag.toUpperCase()}`];
+  return json ? (JSON.parse(json) as object) : {};
+}
 if (!dirA || !dirB || !['plain', 'sqlite', 'encrypted', 'redis'].includes(scenario)) {
   console.error('usage: tsx bench/ab.ts <checkout A> <checkout B> [plain|sqlite|encrypted|redis]');
   process.exit(2);
@@ -62,6 +72,7 @@ async function handlerOf(checkout: string, tag: string): Promise<Handler> {
     logger: module.silentLogger,
     sessionStorage,
     ...keys,
+    ...extraOptions(tag),
   });
   robot.text((ctx) => {
     if (scenario === 'sqlite' || scenario === 'redis')
