@@ -1,15 +1,25 @@
 /** Options of a {@link PackedLru}. */
 export interface PackedLruOptions {
-  /** Most entries held; past it the least recently used goes. */
+  /** Most entries held, a positive whole number; past it the least recently used goes. */
   maxEntries: number;
-  /** Most bytes the arena (keys and values in UTF-8, 8 bytes of header each) may take. */
+  /**
+   * Most bytes the arena (keys and values in UTF-8, 8 bytes of header each) may take; counted in
+   * whole bytes, at most 2 GiB.
+   */
   maxBytes: number;
-  /** Called with an entry's slot just before the table drops it to make room (not on `remove`). */
+  /**
+   * Called with an entry's slot just before the table drops it to make room (not on `remove`).
+   * It may read the entry (`key`, `value`…) but must not change the table: `insert` holds the new
+   * key's bytes in a scratch buffer while it runs.
+   */
   onEvict?: (slot: number) => void;
 }
 
 /** An empty slot in the index, and "no slot" in the lists. */
 const NONE = -1;
+/** Record offsets are 32-bit, and a slot's tag is twice its number. */
+const MAX_BYTES = 2 ** 31 - 1;
+const MAX_ENTRIES = 2 ** 29;
 /**
  * Bytes in front of every record in the arena: whose it is (slot × 2, + 1 for a value) and the
  * record's length.
@@ -34,7 +44,8 @@ const FIRST_ARENA = 16 * 1024;
  * the end is reached the live records are compacted to the front (the buffer grows, doubling up to
  * `maxBytes`, while they fill more than half of it); when it is full, the least recently used
  * entries are dropped until a quarter of it is free. Keys are compared byte for byte, so a hash
- * collision never mixes two entries up.
+ * collision never mixes two entries up; compared as UTF-8, a key with a lone surrogate is the same
+ * key as with U+FFFD in its place.
  *
  * @example
  * ```ts
@@ -81,9 +92,20 @@ export class PackedLru {
   #scratchBytes = 0;
   #scratchHash = 0;
 
+  /** @throws {RangeError} for a `maxEntries` that is not a positive whole number, or no `maxBytes`. */
   constructor(options: PackedLruOptions) {
-    this.#maxEntries = options.maxEntries;
-    this.#maxBytes = options.maxBytes;
+    const { maxEntries } = options;
+    if (!(Number.isInteger(maxEntries) && maxEntries > 0 && maxEntries <= MAX_ENTRIES)) {
+      throw new RangeError(
+        `PackedLru: maxEntries must be a positive whole number, got ${maxEntries}`,
+      );
+    }
+    const maxBytes = Math.min(Math.floor(options.maxBytes), MAX_BYTES);
+    if (!(maxBytes > 0)) {
+      throw new RangeError(`PackedLru: maxBytes must be at least 1, got ${options.maxBytes}`);
+    }
+    this.#maxEntries = maxEntries;
+    this.#maxBytes = maxBytes;
     this.#onEvict = options.onEvict;
     this.#resize(Math.min(FIRST_SLOTS, this.#maxEntries));
   }
@@ -120,6 +142,9 @@ export class PackedLru {
    */
   insert(key: string, value: string | undefined, expires: number): number {
     this.#encode(key);
+    const bytes = HEADER + this.#scratchBytes;
+    // A key that can never be held evicts nobody.
+    if (bytes > this.#maxBytes) return NONE;
     if (this.#size >= this.#maxEntries) this.#evict(this.#oldest);
     if (this.#free === NONE) this.#resize(Math.min(this.#maxEntries, this.#hashes.length * 2));
     const slot = this.#free;
@@ -133,11 +158,6 @@ export class PackedLru {
     this.#valueAt[slot] = NONE;
     this.#link(slot);
     this.#indexAdd(slot);
-    const bytes = HEADER + this.#scratchBytes;
-    if (bytes > this.#maxBytes) {
-      this.remove(slot);
-      return NONE;
-    }
     const start = this.#reserve(bytes, slot);
     this.#arena.writeInt32LE(2 * slot, start);
     this.#arena.writeInt32LE(bytes, start + 4);

@@ -63,8 +63,11 @@ export function describeDedupeStoreContract(name: string, make: () => DedupeStor
       const key = freshKey('release');
       await store.claim(key, 30_000);
       const waiting = store.wait(key, 5_000);
+      const released = Date.now();
       await store.release(key);
       expect(await waiting).toBeUndefined();
+      // Woken by the release, not by the end of its own wait.
+      expect(Date.now() - released).toBeLessThan(1_000);
       expect(await store.claim(key, 30_000)).toEqual({ state: 'claimed' });
     });
 

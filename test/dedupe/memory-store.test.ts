@@ -111,11 +111,27 @@ describe('MemoryDedupeStore', () => {
     expect(await store.claim('live', 30_000)).toEqual({ state: 'pending' });
   });
 
-  it('wakes the waiters of a swept entry with undefined', async () => {
+  it('ends a wait, with undefined, when its entry expires', async () => {
     const store = new MemoryDedupeStore();
     await store.claim('k', 150);
     const started = Date.now();
     expect(await store.wait('k', 5_000)).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('wakes the waiters of an entry evicted to make room (by count or by bytes) with undefined', async () => {
+    const byCount = new MemoryDedupeStore({ max: 1 });
+    await byCount.claim('a', 30_000);
+    const started = Date.now();
+    const waiting = byCount.wait('a', 5_000);
+    await byCount.claim('b', 30_000); // a goes
+    expect(await waiting).toBeUndefined();
+    const byBytes = new MemoryDedupeStore({ maxBytes: 1_000 });
+    await byBytes.claim('c', 30_000);
+    const waitingToo = byBytes.wait('c', 5_000);
+    // 9 + 9 + 988 bytes do not fit in 1 000, d's own 997 do: c goes to make room.
+    await byBytes.complete('d', 'r'.repeat(980), 30_000);
+    expect(await waitingToo).toBeUndefined();
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 

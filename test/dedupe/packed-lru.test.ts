@@ -61,8 +61,9 @@ describe('PackedLru', () => {
   it('holds what a model holds: values, order, bounds (entries and bytes), evicting the least recently used', async () => {
     await check(
       fc.property(
-        fc.array(op, { minLength: 1, maxLength: 400 }),
-        fc.integer({ min: 1, max: 40 }),
+        fc.array(op, { minLength: 1, maxLength: 800, size: 'max' }),
+        // Small tables evict all the time; large ones fill an index where probe runs wrap around.
+        fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 100, max: 300 })),
         fc.constantFrom(64, 4_000, 20_000, 1 << 20),
         (ops, maxEntries, maxBytes) => {
           let model: Held[] = [];
@@ -75,13 +76,17 @@ describe('PackedLru', () => {
           const slotOf = (held: Held) => {
             const slot = table.find(held.key);
             expect(slot).toBeGreaterThanOrEqual(0);
+            expect(table.key(slot)).toBe(held.key);
             return slot;
           };
           let tick = 0;
           for (const step of ops) {
             evicted.length = 0;
             if (step.op === 'insert') {
-              if (table.find(step.key) >= 0) continue;
+              // A key not held is not found (and one held is).
+              const present = model.some((m) => m.key === step.key);
+              expect(table.find(step.key) >= 0).toBe(present);
+              if (present) continue;
               const held = { key: step.key, value: step.value, expires: ++tick, flags: 0 };
               model.push(held);
               const fits = recordBytes(held) <= maxBytes;
@@ -141,7 +146,7 @@ describe('PackedLru', () => {
       ),
       150,
     );
-  });
+  }, 60_000);
 
   it('evicting for bytes, frees a quarter of the buffer at once (the oldest first), not just the room needed', () => {
     const evicted: string[] = [];
@@ -204,5 +209,29 @@ describe('the memory stores under churn', () => {
     expect(store.size).toBe(1000);
     expect(await store.remember('n49999', 'x', 600_000)).toBe('d49999');
     expect(await store.remember('n40000', 'x', 600_000)).toBeUndefined();
+  });
+});
+
+describe('PackedLru bounds', () => {
+  it('refuses a maxEntries that is not a positive whole number, and a maxBytes under 1', () => {
+    for (const maxEntries of [0, -1, 2.5, Number.NaN]) {
+      expect(() => new PackedLru({ maxEntries, maxBytes: 1_000 })).toThrow(RangeError);
+    }
+    for (const maxBytes of [0, 0.5, Number.NaN]) {
+      expect(() => new PackedLru({ maxEntries: 10, maxBytes })).toThrow(RangeError);
+    }
+  });
+
+  it('evicts nobody for a key that can never be held', () => {
+    const evicted: number[] = [];
+    const table = new PackedLru({
+      maxEntries: 1,
+      maxBytes: 20,
+      onEvict: (slot) => evicted.push(slot),
+    });
+    table.insert('a', undefined, 1);
+    expect(table.insert('a key longer than twenty bytes', undefined, 1)).toBe(-1);
+    expect(evicted).toEqual([]);
+    expect(table.find('a')).toBeGreaterThanOrEqual(0);
   });
 });

@@ -23,6 +23,12 @@ describe('MemoryNonceStore', () => {
     expect(await store.remember('k', 'bbb', 20)).toBeUndefined();
   });
 
+  it('refuses a maxEntries that is not a positive whole number (2.5 used to hang the second remember)', () => {
+    for (const maxEntries of [0, -1, 2.5, Number.NaN]) {
+      expect(() => new MemoryNonceStore({ maxEntries })).toThrow(RangeError);
+    }
+  });
+
   it('is bounded by count, dropping the least recently used', async () => {
     const store = new MemoryNonceStore({ maxEntries: 3 });
     for (const k of ['a', 'b', 'c']) await store.remember(k, k, 60_000);

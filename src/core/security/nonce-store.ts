@@ -27,7 +27,7 @@ export interface NonceStore {
 
 /** Options of {@link MemoryNonceStore}. */
 export interface MemoryNonceStoreOptions {
-  /** Most entries kept; the least recently used goes first. Default 10 000. */
+  /** Most entries kept, a positive whole number; the least recently used goes first. Default 10 000. */
   maxEntries?: number;
 }
 
@@ -51,8 +51,14 @@ const NONE = -1;
 export class MemoryNonceStore implements NonceStore {
   readonly #table: PackedLru;
 
+  /** @throws {RangeError} for a `maxEntries` that is not a positive whole number. */
   constructor(options: MemoryNonceStoreOptions = {}) {
-    const maxEntries = Math.max(1, options.maxEntries ?? 10_000);
+    const maxEntries = options.maxEntries ?? 10_000;
+    if (!(Number.isInteger(maxEntries) && maxEntries > 0)) {
+      throw new RangeError(
+        `MemoryNonceStore: maxEntries must be a positive whole number, got ${maxEntries}`,
+      );
+    }
     this.#table = new PackedLru({ maxEntries, maxBytes: maxEntries * BYTES_PER_ENTRY });
   }
 
