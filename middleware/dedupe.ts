@@ -1,8 +1,14 @@
-import { Deduper, type DeduperOptions, dedupeKey } from '../src/core/dedupe/deduper.js';
+import {
+  Deduper,
+  type DeduperOptions,
+  dedupeKey,
+  type Ticket,
+} from '../src/core/dedupe/deduper.js';
 import { PipelineError } from '../src/core/errors.js';
 import { messageFields } from '../src/core/log-fields.js';
 import { type Logger, withFields } from '../src/core/logger.js';
 import type { AnyMessage } from '../src/core/messages/types.js';
+import type { TurnClock } from '../src/core/turn/clock.js';
 import type { HttpContext, Stage } from './context.js';
 import { settleAnswer } from './render.js';
 import { type PipelineState, stateOf } from './state.js';
@@ -56,7 +62,7 @@ export function dedupe(options: DedupeOptions = {}): Stage {
     const state = stateOf(ctx, options.logger);
     const { message, clock } = state;
     if (!message) throw new PipelineError('dedupe() needs parse() before it');
-    const logger = withFields(options.logger ?? state.logger, () => messageFields(message));
+    const logger = messageLogger(options.logger ?? state.logger, message);
     if (!turnRunning(ctx)) throw new PipelineError('dedupe() needs turn() before it');
     const id = getKey ? getKey(message) : defaultKey(message, state);
     if (id === undefined) return next();
@@ -72,7 +78,7 @@ export function dedupe(options: DedupeOptions = {}): Stage {
     }
 
     const { ticket } = decision;
-    state.lateGate = () => deduper.mayPush(ticket, clock, logger);
+    state.lateGate = lateGate(deduper, ticket, clock, logger);
     let ok = false;
     try {
       await next();
@@ -90,6 +96,27 @@ export function dedupe(options: DedupeOptions = {}): Stage {
     const kept = deduper.remember(ticket, body, logger);
     if (kept) await kept;
   };
+}
+
+// The two closures a message gets are made out here, not inside the stage: a closure made there
+// would share the stage's context, and with it everything its other closures capture (the
+// message, the body behind it). Measured: with `lateGate` made inside, every request's body and
+// parsed message outlived two scavenges and was promoted (~960 B a message, `node
+// --trace-gc-nvp`), though nothing kept them once the request was done.
+
+/** The logger of a message's dedup decisions: the message's fields, made only if it logs. */
+function messageLogger(logger: Logger, message: AnyMessage): Logger {
+  return withFields(logger, () => messageFields(message));
+}
+
+/** Whether the late reply of a claimed message is still to be pushed (see `turn()`). */
+function lateGate(
+  deduper: Deduper,
+  ticket: Ticket,
+  clock: TurnClock,
+  logger: Logger,
+): () => Promise<boolean> {
+  return () => deduper.mayPush(ticket, clock, logger);
 }
 
 /**
