@@ -15,8 +15,10 @@ export interface PackedLruOptions {
   onEvict?: (slot: number) => void;
 }
 
+/** "No slot": what `find`, `insert` and `oldest` answer when there is none. */
+export const NO_SLOT = -1;
 /** An empty slot in the index, and "no slot" in the lists. */
-const NONE = -1;
+const NONE = NO_SLOT;
 /** Record offsets are 32-bit, and a slot's tag is twice its number. */
 const MAX_BYTES = 2 ** 31 - 1;
 const MAX_ENTRIES = 2 ** 29;
@@ -225,6 +227,18 @@ export class PackedLru {
   /** The least recently used slot, or NONE when the table is empty. */
   oldest(): number {
     return this.#oldest;
+  }
+
+  /**
+   * Drops the expired entries at the old end, each through `onEvict`, and stops at the first live
+   * one: cheap enough for every insert. An entry used again moves to the new end with its old
+   * expiry, so an expired entry may still sit behind a live one.
+   */
+  evictExpired(now: number): void {
+    for (let oldest = this.#oldest; oldest !== NONE; oldest = this.#oldest) {
+      if (this.#expires[oldest]! > now) return;
+      this.#evict(oldest);
+    }
   }
 
   /** Makes `slot` the most recently used. */

@@ -57,6 +57,17 @@ const recordBytes = (held: Held) =>
   Buffer.byteLength(held.key) +
   (held.value === undefined ? 0 : 8 + Buffer.byteLength(held.value));
 
+/** A table that notes the key of every entry it evicts, oldest first. */
+function recordingTable(maxEntries: number, maxBytes: number) {
+  const evicted: string[] = [];
+  const table: PackedLru = new PackedLru({
+    maxEntries,
+    maxBytes,
+    onEvict: (slot) => evicted.push(table.key(slot)),
+  });
+  return { table, evicted };
+}
+
 describe('PackedLru', () => {
   it('holds what a model holds: values, order, bounds (entries and bytes), evicting the least recently used', async () => {
     await check(
@@ -67,12 +78,7 @@ describe('PackedLru', () => {
         fc.constantFrom(64, 4_000, 20_000, 1 << 20),
         (ops, maxEntries, maxBytes) => {
           let model: Held[] = [];
-          const evicted: string[] = [];
-          const table = new PackedLru({
-            maxEntries,
-            maxBytes,
-            onEvict: (slot) => evicted.push(table.key(slot)),
-          });
+          const { table, evicted } = recordingTable(maxEntries, maxBytes);
           const slotOf = (held: Held) => {
             const slot = table.find(held.key);
             expect(slot).toBeGreaterThanOrEqual(0);
@@ -149,12 +155,7 @@ describe('PackedLru', () => {
   }, 60_000);
 
   it('evicting for bytes, frees a quarter of the buffer at once (the oldest first), not just the room needed', () => {
-    const evicted: string[] = [];
-    const table = new PackedLru({
-      maxEntries: 100,
-      maxBytes: 4_000,
-      onEvict: (slot) => evicted.push(table.key(slot)),
-    });
+    const { table, evicted } = recordingTable(100, 4_000);
     for (let i = 0; i < 10; i++) table.insert(`k${i}`, 'v'.repeat(300), i); // 10 + 308 bytes
     expect(table.bytes).toBe(3_180);
     table.setValue(table.find('k5'), 'v'.repeat(1_500)); // 3 180 - 308 + 1 508 > 4 000
@@ -220,6 +221,21 @@ describe('PackedLru bounds', () => {
     for (const maxBytes of [0, 0.5, Number.NaN]) {
       expect(() => new PackedLru({ maxEntries: 10, maxBytes })).toThrow(RangeError);
     }
+  });
+
+  it('evictExpired drops the expired entries at the old end through onEvict, up to the first live one', () => {
+    const { table, evicted } = recordingTable(10, 1_000);
+    for (const [key, expires] of [
+      ['a', 1],
+      ['b', 2],
+      ['c', 9],
+      ['d', 1],
+    ] as const) {
+      table.insert(key, undefined, expires);
+    }
+    table.evictExpired(5);
+    expect(evicted).toEqual(['a', 'b']); // d is expired too, but behind the live c
+    expect(table.size).toBe(2);
   });
 
   it('evicts nobody for a key that can never be held', () => {

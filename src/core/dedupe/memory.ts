@@ -1,4 +1,4 @@
-import { PackedLru } from '../packed-lru.js';
+import { NO_SLOT as NONE, PackedLru } from '../packed-lru.js';
 import type { DedupeClaim, DedupeStore, DeliveryChannel } from './store.js';
 
 /** Options of {@link MemoryDedupeStore}. */
@@ -21,7 +21,6 @@ export const DEFAULT_MEMORY_DEDUPE_MAX_BYTES = 32 * 1024 * 1024;
 
 /** The shortest pause between two sweeps of the whole table. */
 const MIN_SWEEP_INTERVAL = 100;
-const NONE = -1;
 
 const CLAIMED: DedupeClaim = Object.freeze({ state: 'claimed' });
 const PENDING: DedupeClaim = Object.freeze({ state: 'pending' });
@@ -161,23 +160,12 @@ export class MemoryDedupeStore implements DedupeStore {
   /** A new entry for `key`, as the most recently used (NONE when it alone is past maxBytes). */
   #add(key: string, body: string | undefined, window: number): number {
     const now = Date.now();
-    this.#sweepHead(now);
+    // The expired entries at the head go (their waiters woken by onEvict); one stuck behind a
+    // live entry is left to the timed full sweep.
+    this.#table.evictExpired(now);
     const slot = this.#table.insert(key, body, now + window);
     this.#scheduleSweep(window, now);
     return slot;
-  }
-
-  /**
-   * Drops the expired entries at the head (the least recently used). Cheap on every add, but it
-   * stops at the first live entry, and an entry used again moves to the tail with its old expiry,
-   * so an expired entry may sit behind a live one: the timed full sweep catches those.
-   */
-  #sweepHead(now: number): void {
-    const table = this.#table;
-    for (let oldest = table.oldest(); oldest !== NONE; oldest = table.oldest()) {
-      if (table.expires(oldest) > now) return;
-      this.#drop(oldest);
-    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { PackedLru } from '../packed-lru.js';
+import { NO_SLOT, PackedLru } from '../packed-lru.js';
 
 /**
  * Where the replay check remembers the signed requests it has seen: `timestamp + nonce +
@@ -33,7 +33,6 @@ export interface MemoryNonceStoreOptions {
 
 /** Bytes of buffer the memory nonce store may take for each entry it keeps. */
 const BYTES_PER_ENTRY = 256;
-const NONE = -1;
 
 /**
  * The default {@link NonceStore}: an LRU table in this process, bounded by count, each entry
@@ -72,7 +71,7 @@ export class MemoryNonceStore implements NonceStore {
     const now = Date.now();
     const table = this.#table;
     const slot = table.find(key);
-    if (slot !== NONE) {
+    if (slot !== NO_SLOT) {
       if (table.expires(slot) > now) {
         table.touch(slot);
         return table.value(slot);
@@ -80,10 +79,7 @@ export class MemoryNonceStore implements NonceStore {
       table.remove(slot);
     }
     // The expired entries at the old end go first; the table drops the least recently used.
-    for (let oldest = table.oldest(); oldest !== NONE; oldest = table.oldest()) {
-      if (table.expires(oldest) > now) break;
-      table.remove(oldest);
-    }
+    table.evictExpired(now);
     table.insert(key, digest, now + ttl);
     return undefined;
   }
